@@ -1,0 +1,1 @@
+export { nodeBackend as backend } from './node.js'

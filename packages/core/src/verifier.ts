@@ -1,0 +1,133 @@
+import type { CryptoBackend } from './backend/types.js'
+import { fail } from './errors.js'
+import { assertHeadersInput, type HeadersInput } from './headers.js'
+import {
+  DEFAULT_MAX_PAYLOAD_BYTES,
+  DEFAULT_TOLERANCE_SECONDS,
+  type Scheme,
+  type SecretInput,
+  clockOption,
+  schemeOption,
+  secretKeys,
+  wholeNumberOption,
+} from './options.js'
+import { type RawPayload, parseJsonBody, toPayloadBytes } from './payload.js'
+import { ledgerlyScheme } from './schemes/ledgerly.js'
+import { standardWebhooksScheme } from './schemes/standard-webhooks.js'
+import type { SignedParts } from './schemes/types.js'
+import { assertFresh } from './timestamp.js'
+import type { EventMap, LedgerlyEvents, VerifiedWebhook } from './types.js'
+
+/** Options of {@link createVerifier} and {@link verify}. */
+export interface VerifierOptions {
+  /** The shared secret, or several during rotation. Used verbatim (UTF-8) for the Ledgerly scheme. */
+  secret: SecretInput
+  /** Largest accepted `|now - T|`, in whole seconds. Default 300. */
+  tolerance?: number
+  /** Clock in milliseconds, like `Date.now` (the default). Inject one in tests. */
+  now?: () => number
+  /** `'ledgerly'` (default) or `'standard-webhooks'`. */
+  scheme?: Scheme
+  /** Largest body accepted, in bytes (`PAYLOAD_TOO_LARGE` above). Default 10 MiB; `Infinity` for none. */
+  maxPayloadBytes?: number
+}
+
+/** What to verify: the raw body and the request headers. */
+export interface WebhookRequest {
+  /** The body exactly as received. A parsed object is refused with `PAYLOAD_NOT_RAW`. */
+  payload: RawPayload
+  /** The request headers, in any shape of {@link HeadersInput}. */
+  headers: HeadersInput
+}
+
+/** A verifier with options validated and keys imported once. */
+export interface Verifier<Events extends EventMap = LedgerlyEvents> {
+  /** Verifies a request; rejects with a `WebhookVerificationError`. */
+  verify(request: WebhookRequest): Promise<VerifiedWebhook<Events>>
+  /** The same, synchronously; throws a `WebhookVerificationError`. */
+  verifySync(request: WebhookRequest): VerifiedWebhook<Events>
+}
+
+const SCHEMES = { ledgerly: ledgerlyScheme, 'standard-webhooks': standardWebhooksScheme }
+
+interface Pending {
+  bytes: Uint8Array
+  parts: SignedParts
+}
+
+function maxBytesOption(value: unknown): number {
+  if (value === Number.POSITIVE_INFINITY) return value
+  return wholeNumberOption(value, DEFAULT_MAX_PAYLOAD_BYTES, 'maxPayloadBytes', 'createVerifier')
+}
+
+/** Builds a verifier over one crypto backend. The public `createVerifier` binds the platform's backend. */
+export function createVerifierWith<Events extends EventMap = LedgerlyEvents, Key = unknown>(
+  backend: CryptoBackend<Key>,
+  options: VerifierOptions,
+): Verifier<Events> {
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError('createVerifier: options { secret } are required')
+  }
+  const schemeName = schemeOption(options.scheme, 'createVerifier')
+  const rules = SCHEMES[schemeName]
+  const keys = secretKeys(options.secret, schemeName, 'createVerifier').map((key) => backend.prepareKey(key))
+  const tolerance = wholeNumberOption(options.tolerance, DEFAULT_TOLERANCE_SECONDS, 'tolerance', 'createVerifier')
+  const now = clockOption(options.now, 'createVerifier')
+  const maxBytes = maxBytesOption(options.maxPayloadBytes)
+
+  function prepare(request: WebhookRequest): Pending {
+    if (typeof request !== 'object' || request === null) {
+      throw new TypeError('verify: pass { payload, headers }')
+    }
+    const bytes = toPayloadBytes(request.payload)
+    if (bytes.length > maxBytes) {
+      fail('PAYLOAD_TOO_LARGE', `The webhook body is ${bytes.length} bytes, more than the ${maxBytes} allowed`)
+    }
+    assertHeadersInput(request.headers)
+    const parts = rules.readHeaders(request.headers)
+    const millis = now()
+    if (typeof millis !== 'number' || !Number.isFinite(millis)) {
+      throw new TypeError('verify: the "now" clock returned something other than a finite number')
+    }
+    assertFresh(parts.timestamp, Math.floor(millis / 1000), tolerance)
+    return { bytes, parts }
+  }
+
+  function matchingSecret(digests: readonly Uint8Array[], signatures: readonly Uint8Array[]): number {
+    for (let index = 0; index < digests.length; index++) {
+      for (const signature of signatures) if (backend.equal(digests[index]!, signature)) return index
+    }
+    return fail(
+      'SIGNATURE_MISMATCH',
+      'No signature matches the body with any configured secret',
+      'check the secret, and that the body is the exact bytes received, not re-serialised JSON',
+    )
+  }
+
+  function finish(pending: Pending, digests: readonly Uint8Array[]): VerifiedWebhook<Events> {
+    const secretIndex = matchingSecret(digests, pending.parts.signatures)
+    const body = parseJsonBody(pending.bytes)
+    const envelope = rules.readEnvelope(body, pending.parts)
+    return {
+      scheme: schemeName,
+      event: envelope.event,
+      data: envelope.data,
+      id: envelope.id,
+      timestamp: pending.parts.timestamp,
+      secretIndex,
+      raw: pending.bytes,
+      body,
+    } as VerifiedWebhook<Events>
+  }
+
+  return {
+    async verify(request) {
+      const pending = prepare(request)
+      return finish(pending, await backend.macAll(keys, pending.parts.prefix, pending.bytes))
+    },
+    verifySync(request) {
+      const pending = prepare(request)
+      return finish(pending, backend.macAllSync(keys, pending.parts.prefix, pending.bytes))
+    },
+  }
+}

@@ -1,0 +1,52 @@
+#!/usr/bin/env node
+// Sets up a fresh machine that has only Node 20 and npm, then runs `demo` or `test`.
+// `npm run demo` / `npm test` call this; so does .ci/run.
+import { execSync, spawnSync } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+
+const root = fileURLToPath(new URL('..', import.meta.url))
+const task = process.argv[2] ?? 'setup'
+
+function has(command) {
+  return spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0
+}
+
+function run(command) {
+  console.log(`\n$ ${command}`)
+  execSync(command, { cwd: root, stdio: 'inherit', env: process.env })
+}
+
+// System packages the full test run needs (Redis for the idempotency and queue tests, PHP for the
+// reference verifier, Chromium for the browser runner). Installed with apt-get when we are root.
+const SYSTEM = [
+  { command: 'redis-server', apt: 'redis-server' },
+  { command: 'php', apt: 'php-cli' },
+  { command: 'chromium', apt: 'chromium' },
+]
+
+function ensureSystemPackages() {
+  const missing = SYSTEM.filter((item) => !has(item.command))
+  if (missing.length === 0) return
+  const names = missing.map((item) => item.apt).join(' ')
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0
+  if (!isRoot || !has('apt-get')) {
+    console.error(`Missing system packages: ${names}. Install them (Debian: apt-get install -y ${names}) and rerun.`)
+    process.exit(1)
+  }
+  run('apt-get update -qq')
+  run(`DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends ${names}`)
+}
+
+if (!has('pnpm')) run('npm install -g pnpm@10')
+run(existsSync(`${root}/pnpm-lock.yaml`) && process.env.CI ? 'pnpm install --frozen-lockfile' : 'pnpm install')
+
+if (task === 'test') {
+  ensureSystemPackages()
+  run('pnpm run test:all')
+} else if (task === 'demo') {
+  run('pnpm run demo:run')
+} else if (task !== 'setup') {
+  console.error(`unknown task ${task}; use setup, demo or test`)
+  process.exit(2)
+}
