@@ -3,10 +3,17 @@ import { defineConfig } from 'tsup'
 
 const nodeSelect = fileURLToPath(new URL('./src/backend/select-node.ts', import.meta.url))
 
+const entry = {
+  index: 'src/index.ts',
+  testing: 'src/testing/index.ts',
+  idempotency: 'src/idempotency/index.ts',
+  http: 'src/http/index.ts',
+}
+
 export default defineConfig([
   {
-    // Default entry: Web Crypto + noble, no `node:` import anywhere.
-    entry: { index: 'src/index.ts', testing: 'src/testing/index.ts' },
+    // Default build: Web Crypto + noble, no `node:` import anywhere.
+    entry,
     format: ['esm'],
     target: 'es2022',
     dts: true,
@@ -15,13 +22,17 @@ export default defineConfig([
     treeshake: true,
   },
   {
-    // `node` condition: the same source with the backend swapped for node:crypto.
-    entry: { node: 'src/index.ts' },
+    // `node` condition: the same sources with the backend swapped for node:crypto, every subpath
+    // included so that one process never mixes the two builds.
+    entry,
+    outDir: 'dist/node',
     format: ['esm'],
     target: 'es2022',
     platform: 'node',
     dts: false,
     clean: false,
+    splitting: true,
+    treeshake: true,
     esbuildPlugins: [
       {
         name: 'select-node-backend',
