@@ -31,7 +31,9 @@ function ensureSystemPackages() {
   const names = missing.map((item) => item.apt).join(' ')
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0
   if (!isRoot || !has('apt-get')) {
-    console.error(`Missing system packages: ${names}. Install them (Debian: apt-get install -y ${names}) and rerun.`)
+    console.error(
+      `Missing system packages: ${names}. Install them (Debian: apt-get install -y ${names}) and rerun.`,
+    )
     process.exit(1)
   }
   run('apt-get update -qq')
@@ -39,7 +41,9 @@ function ensureSystemPackages() {
 }
 
 if (!has('pnpm')) run('npm install -g pnpm@10')
-run(existsSync(`${root}/pnpm-lock.yaml`) && process.env.CI ? 'pnpm install --frozen-lockfile' : 'pnpm install')
+run(
+  existsSync(`${root}/pnpm-lock.yaml`) && process.env.CI ? 'pnpm install --frozen-lockfile' : 'pnpm install',
+)
 
 if (task === 'test') {
   ensureSystemPackages()

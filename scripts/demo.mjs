@@ -24,7 +24,9 @@ console.log('Signed headers:', headers)
 
 const verifier = createVerifier({ secret })
 const webhook = await verifier.verify({ payload: body, headers })
-console.log(`\n✔ genuine request verified: event=${webhook.event} id=${webhook.id} secretIndex=${webhook.secretIndex}`)
+console.log(
+  `\n✔ genuine request verified: event=${webhook.event} id=${webhook.id} secretIndex=${webhook.secretIndex}`,
+)
 
 const tampered = body.replace('"sent"', '"paid"')
 try {

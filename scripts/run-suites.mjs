@@ -42,7 +42,9 @@ for (const suite of SUITES) {
 
 console.log('\n=== summary')
 for (const result of results) {
-  console.log(`${result.ok ? 'ok  ' : 'FAIL'}  ${result.name}  (${result.seconds.toFixed(1)} s)${result.problem ? `  ${result.problem}` : ''}`)
+  console.log(
+    `${result.ok ? 'ok  ' : 'FAIL'}  ${result.name}  (${result.seconds.toFixed(1)} s)${result.problem ? `  ${result.problem}` : ''}`,
+  )
 }
 const failed = results.filter((result) => !result.ok).length
 console.log(`suites: ${results.length - failed} passed, ${failed} failed`)

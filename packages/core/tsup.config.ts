@@ -29,10 +29,10 @@ export default defineConfig([
     format: ['esm'],
     target: 'es2022',
     platform: 'node',
+    removeNodeProtocol: false,
     dts: false,
     clean: false,
     splitting: true,
-    treeshake: true,
     esbuildPlugins: [
       {
         name: 'select-node-backend',

@@ -6,15 +6,15 @@
  */
 import { backend } from './backend/select.js'
 import type { RawPayload } from './payload.js'
-import { type Signer, type SignerOptions, type SignOptions, createSignerWith } from './signer.js'
+import { createSignerWith, type Signer, type SignerOptions, type SignOptions } from './signer.js'
 import type { EventMap, LedgerlyEvents, VerifiedWebhook } from './types.js'
-import { type Verifier, type VerifierOptions, type WebhookRequest, createVerifierWith } from './verifier.js'
+import { createVerifierWith, type Verifier, type VerifierOptions, type WebhookRequest } from './verifier.js'
 
-export { ERROR_STATUS, WebhookVerificationError, isWebhookVerificationError } from './errors.js'
 export type { WebhookErrorCode } from './errors.js'
+export { ERROR_STATUS, isWebhookVerificationError, WebhookVerificationError } from './errors.js'
 export type { HeadersInput } from './headers.js'
-export { DEFAULT_MAX_PAYLOAD_BYTES, DEFAULT_TOLERANCE_SECONDS } from './options.js'
 export type { Scheme, SecretInput } from './options.js'
+export { DEFAULT_MAX_PAYLOAD_BYTES, DEFAULT_TOLERANCE_SECONDS } from './options.js'
 export type { RawPayload } from './payload.js'
 export { MAX_SIGNATURE_HEADER_LENGTH, MAX_SIGNATURES } from './schemes/limits.js'
 export { generateSecret } from './secret.js'
@@ -66,7 +66,9 @@ export const cryptoBackend: 'node' | 'web' = backend.name
  * }
  * ```
  */
-export function createVerifier<Events extends EventMap = LedgerlyEvents>(options: VerifierOptions): Verifier<Events> {
+export function createVerifier<Events extends EventMap = LedgerlyEvents>(
+  options: VerifierOptions,
+): Verifier<Events> {
   return createVerifierWith<Events>(backend, options)
 }
 

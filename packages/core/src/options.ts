@@ -64,6 +64,7 @@ export function wholeNumberOption(value: unknown, fallback: number, name: string
 /** Validates the injectable clock. */
 export function clockOption(now: unknown, caller: string): () => number {
   if (now === undefined) return Date.now
-  if (typeof now !== 'function') throw new TypeError(`${caller}: "now" must be a function returning milliseconds`)
+  if (typeof now !== 'function')
+    throw new TypeError(`${caller}: "now" must be a function returning milliseconds`)
   return now as () => number
 }

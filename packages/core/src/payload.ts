@@ -1,5 +1,5 @@
-import { fail } from './errors.js'
 import { utf8 } from './bytes.js'
+import { fail } from './errors.js'
 
 /** The body exactly as it arrived: the bytes the signature covers. */
 export type RawPayload = string | Uint8Array | ArrayBuffer
@@ -15,7 +15,8 @@ export function toPayloadBytes(payload: unknown): Uint8Array {
   if (typeof payload === 'string') return utf8(payload)
   if (payload instanceof Uint8Array) return payload
   if (payload instanceof ArrayBuffer) return new Uint8Array(payload)
-  if (ArrayBuffer.isView(payload)) return new Uint8Array(payload.buffer, payload.byteOffset, payload.byteLength)
+  if (ArrayBuffer.isView(payload))
+    return new Uint8Array(payload.buffer, payload.byteOffset, payload.byteLength)
   const kind = payload === null ? 'null' : Array.isArray(payload) ? 'an array' : typeof payload
   return fail('PAYLOAD_NOT_RAW', `The webhook payload is ${kind}, not the raw body`, RAW_BODY_HINT)
 }

@@ -1,5 +1,5 @@
-import { toBase64, toHex, utf8 } from './bytes.js'
 import type { CryptoBackend } from './backend/types.js'
+import { toBase64, toHex, utf8 } from './bytes.js'
 import { type Scheme, type SecretInput, schemeOption, secretKeys } from './options.js'
 import type { RawPayload } from './payload.js'
 import { MAX_TIMESTAMP_DIGITS } from './timestamp.js'
@@ -40,13 +40,22 @@ function payloadBytes(payload: unknown): Uint8Array {
   if (typeof payload === 'string') return utf8(payload)
   if (payload instanceof Uint8Array) return payload
   if (payload instanceof ArrayBuffer) return new Uint8Array(payload)
-  throw new TypeError('sign: "payload" must be the exact body (string, Uint8Array or ArrayBuffer); JSON.stringify objects first')
+  throw new TypeError(
+    'sign: "payload" must be the exact body (string, Uint8Array or ArrayBuffer); JSON.stringify objects first',
+  )
 }
 
 function timestampOption(timestamp: unknown): number {
   if (timestamp === undefined) return Math.floor(Date.now() / 1000)
-  if (typeof timestamp !== 'number' || !Number.isInteger(timestamp) || timestamp <= 0 || String(timestamp).length > MAX_TIMESTAMP_DIGITS) {
-    throw new RangeError(`sign: "timestamp" must be unix seconds (a positive integer of at most 10 digits), got ${String(timestamp)}`)
+  if (
+    typeof timestamp !== 'number' ||
+    !Number.isInteger(timestamp) ||
+    timestamp <= 0 ||
+    String(timestamp).length > MAX_TIMESTAMP_DIGITS
+  ) {
+    throw new RangeError(
+      `sign: "timestamp" must be unix seconds (a positive integer of at most 10 digits), got ${String(timestamp)}`,
+    )
   }
   return timestamp
 }
@@ -66,13 +75,17 @@ function idOption(id: unknown): string {
 
 /** Builds a signer over one crypto backend. The public `createSigner` binds the platform's backend. */
 export function createSignerWith<Key>(backend: CryptoBackend<Key>, options: SignerOptions): Signer {
-  if (typeof options !== 'object' || options === null) throw new TypeError('createSigner: options { secret } are required')
+  if (typeof options !== 'object' || options === null)
+    throw new TypeError('createSigner: options { secret } are required')
   const scheme = schemeOption(options.scheme, 'createSigner')
   const keys = secretKeys(options.secret, scheme, 'createSigner').map((key) => backend.prepareKey(key))
   const format = options.format ?? 'compound'
-  if (format !== 'compound' && format !== 'legacy') throw new TypeError('createSigner: "format" must be "compound" or "legacy"')
+  if (format !== 'compound' && format !== 'legacy')
+    throw new TypeError('createSigner: "format" must be "compound" or "legacy"')
   if (format === 'legacy' && (scheme !== 'ledgerly' || keys.length !== 1)) {
-    throw new TypeError('createSigner: the legacy format carries one Ledgerly signature, so it takes exactly one secret')
+    throw new TypeError(
+      'createSigner: the legacy format carries one Ledgerly signature, so it takes exactly one secret',
+    )
   }
 
   function prepare(payload: unknown, message: SignMessageOptions | undefined) {
@@ -83,7 +96,11 @@ export function createSignerWith<Key>(backend: CryptoBackend<Key>, options: Sign
     return { body, timestamp, id, prefix }
   }
 
-  function headersFor(timestamp: number, id: string | undefined, digests: Uint8Array[]): Record<string, string> {
+  function headersFor(
+    timestamp: number,
+    id: string | undefined,
+    digests: Uint8Array[],
+  ): Record<string, string> {
     if (id !== undefined) {
       return {
         'webhook-id': id,
@@ -92,7 +109,8 @@ export function createSignerWith<Key>(backend: CryptoBackend<Key>, options: Sign
       }
     }
     const hex = digests.map(toHex)
-    const signature = format === 'legacy' ? hex[0]! : [`t=${timestamp}`, ...hex.map((h) => `v1=${h}`)].join(',')
+    const signature =
+      format === 'legacy' ? hex[0]! : [`t=${timestamp}`, ...hex.map((h) => `v1=${h}`)].join(',')
     return { 'x-ledgerly-signature': signature, 'x-ledgerly-timestamp': String(timestamp) }
   }
 

@@ -2,16 +2,16 @@ import type { CryptoBackend } from './backend/types.js'
 import { fail } from './errors.js'
 import { assertHeadersInput, type HeadersInput } from './headers.js'
 import {
+  clockOption,
   DEFAULT_MAX_PAYLOAD_BYTES,
   DEFAULT_TOLERANCE_SECONDS,
   type Scheme,
   type SecretInput,
-  clockOption,
   schemeOption,
   secretKeys,
   wholeNumberOption,
 } from './options.js'
-import { type RawPayload, parseJsonBody, toPayloadBytes } from './payload.js'
+import { parseJsonBody, type RawPayload, toPayloadBytes } from './payload.js'
 import { ledgerlyScheme } from './schemes/ledgerly.js'
 import { standardWebhooksScheme } from './schemes/standard-webhooks.js'
 import type { SignedParts } from './schemes/types.js'
@@ -71,7 +71,12 @@ export function createVerifierWith<Events extends EventMap = LedgerlyEvents, Key
   const schemeName = schemeOption(options.scheme, 'createVerifier')
   const rules = SCHEMES[schemeName]
   const keys = secretKeys(options.secret, schemeName, 'createVerifier').map((key) => backend.prepareKey(key))
-  const tolerance = wholeNumberOption(options.tolerance, DEFAULT_TOLERANCE_SECONDS, 'tolerance', 'createVerifier')
+  const tolerance = wholeNumberOption(
+    options.tolerance,
+    DEFAULT_TOLERANCE_SECONDS,
+    'tolerance',
+    'createVerifier',
+  )
   const now = clockOption(options.now, 'createVerifier')
   const maxBytes = maxBytesOption(options.maxPayloadBytes)
 
@@ -81,7 +86,10 @@ export function createVerifierWith<Events extends EventMap = LedgerlyEvents, Key
     }
     const bytes = toPayloadBytes(request.payload)
     if (bytes.length > maxBytes) {
-      fail('PAYLOAD_TOO_LARGE', `The webhook body is ${bytes.length} bytes, more than the ${maxBytes} allowed`)
+      fail(
+        'PAYLOAD_TOO_LARGE',
+        `The webhook body is ${bytes.length} bytes, more than the ${maxBytes} allowed`,
+      )
     }
     assertHeadersInput(request.headers)
     const parts = rules.readHeaders(request.headers)

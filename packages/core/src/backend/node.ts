@@ -1,4 +1,4 @@
-import { type KeyObject, createHmac, createSecretKey, timingSafeEqual } from 'node:crypto'
+import { createHmac, createSecretKey, type KeyObject, timingSafeEqual } from 'node:crypto'
 import type { CryptoBackend } from './types.js'
 
 function nodeMac(key: KeyObject, prefix: Uint8Array, body: Uint8Array): Uint8Array {

@@ -15,7 +15,13 @@ function subtleOf(): SubtleCrypto | undefined {
 }
 
 function importSubtleKey(subtle: SubtleCrypto, key: WebKey): Promise<CryptoKey> {
-  key.subtle ??= subtle.importKey('raw', key.secret as Uint8Array<ArrayBuffer>, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign'])
+  key.subtle ??= subtle.importKey(
+    'raw',
+    key.secret as Uint8Array<ArrayBuffer>,
+    { name: 'HMAC', hash: 'SHA-256' },
+    false,
+    ['sign'],
+  )
   return key.subtle
 }
 

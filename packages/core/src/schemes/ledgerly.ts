@@ -56,7 +56,8 @@ function readTimestamp(fromSignature: string | undefined, headers: HeadersInput)
   if (fromSignature === undefined && header === undefined) {
     return fail('MISSING_TIMESTAMP', `No timestamp: neither "t=" in ${SIGNATURE} nor an ${TIMESTAMP} header`)
   }
-  const signed = fromSignature === undefined ? undefined : parseTimestamp(fromSignature, `"t" in ${SIGNATURE}`)
+  const signed =
+    fromSignature === undefined ? undefined : parseTimestamp(fromSignature, `"t" in ${SIGNATURE}`)
   const separate = header === undefined ? undefined : parseTimestamp(header.value, `${TIMESTAMP} header`)
   if (signed !== undefined && separate !== undefined && signed !== separate) {
     fail('MALFORMED_TIMESTAMP', `"t" in ${SIGNATURE} and the ${TIMESTAMP} header disagree`)
@@ -71,7 +72,10 @@ export const ledgerlyScheme: SchemeRules = {
     if (!found) return fail('MISSING_SIGNATURE', `The ${SIGNATURE} header is missing or empty`)
     const header = trimSpace(found.value)
     if (header.length > MAX_SIGNATURE_HEADER_LENGTH) {
-      fail('MALFORMED_SIGNATURE', `The ${SIGNATURE} header is longer than ${MAX_SIGNATURE_HEADER_LENGTH} characters`)
+      fail(
+        'MALFORMED_SIGNATURE',
+        `The ${SIGNATURE} header is longer than ${MAX_SIGNATURE_HEADER_LENGTH} characters`,
+      )
     }
     if (!HEADER_TEXT.test(header)) {
       fail('MALFORMED_SIGNATURE', `The ${SIGNATURE} header contains non-ASCII or control characters`)

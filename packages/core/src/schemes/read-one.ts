@@ -1,4 +1,4 @@
-import { type WebhookErrorCode, fail } from '../errors.js'
+import { fail, type WebhookErrorCode } from '../errors.js'
 import { type HeadersInput, readHeader } from '../headers.js'
 
 const EDGE_SPACE = /^[ \t]+|[ \t]+$/g

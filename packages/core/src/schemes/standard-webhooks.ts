@@ -18,7 +18,7 @@ function readSignatures(header: string, name: string): Uint8Array[] {
     if (comma < 0) fail('MALFORMED_SIGNATURE', `An entry of the ${name} header has no ","`)
     if (entry.slice(0, comma) !== 'v1') continue
     const tag = fromBase64(entry.slice(comma + 1))
-    if (!tag || tag.length !== 32) {
+    if (tag?.length !== 32) {
       fail('MALFORMED_SIGNATURE', `A v1 signature in the ${name} header is not base64 of 32 bytes`)
     }
     if (signatures.length === MAX_SIGNATURES) {
@@ -32,7 +32,8 @@ function readSignatures(header: string, name: string): Uint8Array[] {
 
 function readId(headers: HeadersInput): string {
   const found = readOne(headers, ID, 'MALFORMED_SIGNATURE')
-  if (!found) return fail('MALFORMED_SIGNATURE', 'The webhook-id header is missing; it is part of the signed content')
+  if (!found)
+    return fail('MALFORMED_SIGNATURE', 'The webhook-id header is missing; it is part of the signed content')
   if (found.value.length > 256 || !HEADER_TEXT.test(found.value)) {
     fail('MALFORMED_SIGNATURE', `The ${found.name} header is longer than 256 characters or not ASCII`)
   }
@@ -49,7 +50,10 @@ export const standardWebhooksScheme: SchemeRules = {
     if (!found) return fail('MISSING_SIGNATURE', 'The webhook-signature header is missing or empty')
     const header = trimSpace(found.value)
     if (header.length > MAX_SIGNATURE_HEADER_LENGTH) {
-      fail('MALFORMED_SIGNATURE', `The ${found.name} header is longer than ${MAX_SIGNATURE_HEADER_LENGTH} characters`)
+      fail(
+        'MALFORMED_SIGNATURE',
+        `The ${found.name} header is longer than ${MAX_SIGNATURE_HEADER_LENGTH} characters`,
+      )
     }
     if (!HEADER_TEXT.test(header)) {
       fail('MALFORMED_SIGNATURE', `The ${found.name} header contains non-ASCII or control characters`)

@@ -61,7 +61,8 @@ export function signedHeaders(options: SignedHeadersOptions): Record<string, str
  */
 export function createSignedRequest(options: SignedRequestOptions): Request {
   const { url, payload, headers: extra, ...rest } = options
-  const body = typeof payload === 'string' || payload instanceof Uint8Array ? payload : JSON.stringify(payload)
+  const body =
+    typeof payload === 'string' || payload instanceof Uint8Array ? payload : JSON.stringify(payload)
   const headers = { ...signedHeaders({ ...rest, payload: body }), ...extra }
   return new Request(url, { method: 'POST', headers, body: body as BodyInit })
 }

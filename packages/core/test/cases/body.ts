@@ -1,0 +1,119 @@
+import { createHmac } from 'node:crypto'
+import { BODY, type Case, compound, hmacHex, SECRET, T } from '../fixtures.js'
+
+function signedBytes(bytes: Uint8Array): string {
+  return createHmac('sha256', SECRET).update(`${T}.`).update(bytes).digest('hex')
+}
+
+/** A body signed correctly: the signature holds, so only the body rules decide. */
+function signedBody(name: string, payload: string | Uint8Array, expect: string): Case {
+  return {
+    name: `${name} → ${expect}`,
+    headers: compound(signedBytes(typeof payload === 'string' ? new TextEncoder().encode(payload) : payload)),
+    payload,
+    expect,
+  }
+}
+
+/** The original body's signature, but another body: re-serialisations must not verify. */
+function reencoded(name: string, payload: string | Uint8Array): Case {
+  return {
+    name: `D22 ${name} → SIGNATURE_MISMATCH`,
+    headers: compound(),
+    payload,
+    expect: 'SIGNATURE_MISMATCH',
+  }
+}
+
+const parsed = JSON.parse(BODY)
+const accented = '{"event":"entry_persisted","data":{"id":"e1","action":"café"}}'
+
+/** bad-inputs.md section D: the body. */
+export const bodyCases: Case[] = [
+  reencoded('re-serialised with spacing', JSON.stringify(parsed, null, 2)),
+  reencoded('keys in another order', JSON.stringify({ data: parsed.data, event: parsed.event })),
+  reencoded('CRLF line ending appended', `${BODY}\r\n`),
+  reencoded('BOM prepended', `\ufeff${BODY}`),
+  {
+    name: 'D22 \\u00e9 instead of é → SIGNATURE_MISMATCH',
+    headers: compound(hmacHex(accented)),
+    payload: accented.replace('é', '\\u00e9'),
+    expect: 'SIGNATURE_MISMATCH',
+  },
+  {
+    name: 'D23 0xFF vs 0xFE (same lossy UTF-8 text) → SIGNATURE_MISMATCH',
+    headers: compound(signedBytes(new Uint8Array([0x7b, 0xff, 0x7d]))),
+    payload: new Uint8Array([0x7b, 0xfe, 0x7d]),
+    expect: 'SIGNATURE_MISMATCH',
+  },
+  {
+    name: 'D23 body decoded lossily to a string → SIGNATURE_MISMATCH',
+    headers: compound(signedBytes(new Uint8Array([0x7b, 0xff, 0x7d]))),
+    payload: new TextDecoder().decode(new Uint8Array([0x7b, 0xff, 0x7d])),
+    expect: 'SIGNATURE_MISMATCH',
+  },
+  signedBody('D24 empty body', '', 'INVALID_PAYLOAD'),
+  signedBody('D24 invalid JSON', '{"event":', 'INVALID_PAYLOAD'),
+  signedBody(
+    'D24 __proto__ key',
+    '{"event":"entry_persisted","data":{"id":"1","__proto__":{"admin":true}}}',
+    'INVALID_PAYLOAD',
+  ),
+  signedBody(
+    'D24 escaped __proto__ key',
+    '{"event":"entry_persisted","data":{"id":"1","\\u005f_proto__":{}}}',
+    'INVALID_PAYLOAD',
+  ),
+  signedBody('D24 JSON array', '[1,2]', 'INVALID_PAYLOAD'),
+  signedBody('D24 JSON null', 'null', 'INVALID_PAYLOAD'),
+  signedBody('D24 no event', '{"data":{"id":"1"}}', 'INVALID_PAYLOAD'),
+  signedBody('D24 no data', '{"event":"entry_persisted"}', 'INVALID_PAYLOAD'),
+  signedBody('D24 data without id', '{"event":"entry_persisted","data":{}}', 'INVALID_PAYLOAD'),
+  signedBody('D24 invalid UTF-8', new Uint8Array([0x7b, 0x22, 0xc3, 0x28, 0x22, 0x7d]), 'INVALID_PAYLOAD'),
+  signedBody('D24 BOM before JSON', `\ufeff${BODY}`, 'INVALID_PAYLOAD'),
+  signedBody('D24 numeric data.id', '{"event":"entry_persisted","data":{"id":7}}', 'valid'),
+  signedBody(
+    'D24 "constructor" key is plain data',
+    '{"event":"x","data":{"id":"1","constructor":{}}}',
+    'valid',
+  ),
+  signedBody('D24 accented text as bytes', new TextEncoder().encode(accented), 'valid'),
+  {
+    name: 'D25 body over maxPayloadBytes → PAYLOAD_TOO_LARGE',
+    headers: compound(),
+    options: { maxPayloadBytes: BODY.length - 1 },
+    expect: 'PAYLOAD_TOO_LARGE',
+  },
+  {
+    name: 'D25 body exactly maxPayloadBytes → valid',
+    headers: compound(),
+    options: { maxPayloadBytes: BODY.length },
+    expect: 'valid',
+  },
+  {
+    name: 'D26 parsed object → PAYLOAD_NOT_RAW',
+    headers: compound(),
+    payload: parsed,
+    expect: 'PAYLOAD_NOT_RAW',
+  },
+  {
+    name: 'D26 undefined body → PAYLOAD_NOT_RAW',
+    headers: compound(),
+    payload: undefined,
+    expect: 'PAYLOAD_NOT_RAW',
+  },
+  { name: 'D26 null body → PAYLOAD_NOT_RAW', headers: compound(), payload: null, expect: 'PAYLOAD_NOT_RAW' },
+  { name: 'D26 number body → PAYLOAD_NOT_RAW', headers: compound(), payload: 42, expect: 'PAYLOAD_NOT_RAW' },
+  {
+    name: 'ArrayBuffer body → valid',
+    headers: compound(),
+    payload: new TextEncoder().encode(BODY).buffer,
+    expect: 'valid',
+  },
+  {
+    name: 'DataView body → valid',
+    headers: compound(),
+    payload: new DataView(new TextEncoder().encode(BODY).buffer),
+    expect: 'valid',
+  },
+]

@@ -1,0 +1,62 @@
+import { execFileSync } from 'node:child_process'
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { gzipSync } from 'node:zlib'
+import { build } from 'esbuild'
+import { describe, expect, test } from 'vitest'
+
+const packageDir = fileURLToPath(new URL('..', import.meta.url))
+const dist = join(packageDir, 'dist')
+
+// These tests read the BUILT package (the test command builds before it tests).
+describe('built package', () => {
+  test('require() from a CommonJS app on Node 20.19+ → works, node backend', () => {
+    // A CommonJS app with the package installed under node_modules, required by name so that the
+    // exports map (and its `node` condition) is what resolves it.
+    const dir = mkdtempSync(join(tmpdir(), 'ledgerly-cjs-'))
+    mkdirSync(join(dir, 'node_modules/@ledgerly'), { recursive: true })
+    symlinkSync(packageDir, join(dir, 'node_modules/@ledgerly/webhooks'), 'dir')
+    const script = join(dir, 'app.cjs')
+    writeFileSync(
+      script,
+      `const w = require('@ledgerly/webhooks');
+const t = require('@ledgerly/webhooks/testing');
+const h = w.signSync('{"event":"e","data":{"id":"1"}}', { secret: 's' });
+const v = w.verifySync({ payload: '{"event":"e","data":{"id":"1"}}', headers: h }, { secret: 's' });
+console.log(JSON.stringify({ backend: w.cryptoBackend, id: v.id, testing: typeof t.signedHeaders }));`,
+    )
+    const out = execFileSync(process.execPath, [script], { encoding: 'utf8' })
+    expect(JSON.parse(out)).toEqual({ backend: 'node', id: '1', testing: 'function' })
+  })
+
+  test('the default build never imports a node: module nor touches Buffer', () => {
+    const files = readdirSync(dist).filter((file) => file.endsWith('.js'))
+    expect(files.length).toBeGreaterThan(3)
+    for (const file of files) {
+      const code = readFileSync(join(dist, file), 'utf8')
+      expect(code, file).not.toMatch(/from\s*["']node:|require\(["']node:|import\(["']node:/)
+      expect(code, file).not.toMatch(/\bBuffer\b/)
+    }
+  })
+
+  test('the node build uses node:crypto', () => {
+    const node = readdirSync(join(dist, 'node')).map((file) => readFileSync(join(dist, 'node', file), 'utf8'))
+    expect(node.join('\n')).toContain('node:crypto')
+  })
+
+  test('default entry bundled and minified, noble included → ≤ 5 KB gzip', async () => {
+    const result = await build({
+      stdin: { contents: `export * from ${JSON.stringify(join(dist, 'index.js'))}`, resolveDir: packageDir },
+      bundle: true,
+      minify: true,
+      format: 'esm',
+      platform: 'neutral',
+      write: false,
+    })
+    const bytes = gzipSync(result.outputFiles[0]!.contents, { level: 9 }).length
+    console.log(`default entry: ${result.outputFiles[0]!.contents.length} B minified, ${bytes} B gzip`)
+    expect(bytes).toBeLessThanOrEqual(5 * 1024)
+  })
+})
