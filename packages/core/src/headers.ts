@@ -58,12 +58,3 @@ export function readHeader(headers: HeadersInput, name: string): Collected {
   }
   return out
 }
-
-/** Checks that `headers` is one of the accepted shapes; throws a TypeError naming the problem otherwise. */
-export function assertHeadersInput(headers: unknown): asserts headers is HeadersInput {
-  if (typeof headers !== 'object' || headers === null) {
-    throw new TypeError(
-      `verify: "headers" must be Fetch Headers, Node IncomingHttpHeaders, a record, a Map or [name, value] pairs; got ${headers === null ? 'null' : typeof headers}`,
-    )
-  }
-}

@@ -12,17 +12,6 @@ export const DEFAULT_TOLERANCE_SECONDS = 300
 /** Default largest body a verifier accepts: 10 MiB, the largest payload Ledgerly's platform sends. */
 export const DEFAULT_MAX_PAYLOAD_BYTES = 10 * 1024 * 1024
 
-const SURROUNDING_SPACE = /^\s|\s$/
-
-function standardWebhooksKey(secret: string, label: string): Uint8Array {
-  const encoded = secret.startsWith('whsec_') ? secret.slice(6) : secret
-  const key = fromBase64(encoded)
-  if (!key || key.length === 0) {
-    throw new TypeError(`${label} is not a Standard Webhooks secret: expected "whsec_" followed by base64`)
-  }
-  return key
-}
-
 /**
  * Validates secrets once and turns each into its HMAC key bytes: the UTF-8 bytes of the string for the
  * Ledgerly scheme, the base64 after `whsec_` for Standard Webhooks. Never echoes a secret in a message.
@@ -30,35 +19,38 @@ function standardWebhooksKey(secret: string, label: string): Uint8Array {
 export function secretKeys(secret: unknown, scheme: Scheme, caller: string): Uint8Array[] {
   const list = typeof secret === 'string' ? [secret] : secret
   if (!Array.isArray(list) || list.length === 0) {
-    throw new TypeError(`${caller}: "secret" must be a non-empty string or a non-empty array of strings`)
+    throw new TypeError(`${caller}: "secret" must be a non-empty string or array of strings`)
   }
   return list.map(function secretKey(item: unknown, index: number) {
-    const label = list.length === 1 ? `${caller}: "secret"` : `${caller}: "secret[${index}]"`
-    if (typeof item !== 'string') throw new TypeError(`${label} must be a string, got ${typeof item}`)
-    if (item.trim() === '') throw new TypeError(`${label} is empty or only whitespace`)
-    if (SURROUNDING_SPACE.test(item)) {
+    const label = `${caller}: "secret${typeof secret === 'string' ? '' : `[${index}]`}"`
+    if (typeof item !== 'string' || item.trim() === '')
+      throw new TypeError(`${label} is not a non-empty string`)
+    if (item.trim() !== item) {
       throw new TypeError(
-        `${label} has whitespace at its start or end; it is used verbatim, so remove it (often a trailing newline from a .env file or a secret manager)`,
+        `${label} has surrounding whitespace (a trailing newline from a .env file?); remove it`,
       )
     }
-    return scheme === 'standard-webhooks' ? standardWebhooksKey(item, label) : utf8(item)
+    if (scheme === 'ledgerly') return utf8(item)
+    const key = fromBase64(item.replace(/^whsec_/, ''))
+    if (!key?.length) throw new TypeError(`${label} is not "whsec_" followed by base64`)
+    return key
   })
 }
 
 /** Validates the scheme option. */
 export function schemeOption(scheme: unknown, caller: string): Scheme {
-  if (scheme === undefined || scheme === 'ledgerly') return 'ledgerly'
-  if (scheme === 'standard-webhooks') return scheme
+  if (scheme === undefined || scheme === 'ledgerly' || scheme === 'standard-webhooks')
+    return scheme ?? 'ledgerly'
   throw new TypeError(`${caller}: "scheme" must be "ledgerly" or "standard-webhooks"`)
 }
 
 /** Validates a whole number of seconds (or bytes): finite, not negative, no fraction. */
 export function wholeNumberOption(value: unknown, fallback: number, name: string, caller: string): number {
   if (value === undefined) return fallback
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
+  if (!Number.isInteger(value) || (value as number) < 0) {
     throw new RangeError(`${caller}: "${name}" must be a whole number >= 0, got ${String(value)}`)
   }
-  return value
+  return value as number
 }
 
 /** Validates the injectable clock. */

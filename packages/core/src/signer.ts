@@ -1,8 +1,7 @@
 import type { CryptoBackend } from './backend/types.js'
 import { toBase64, toHex, utf8 } from './bytes.js'
 import { type Scheme, type SecretInput, schemeOption, secretKeys } from './options.js'
-import type { RawPayload } from './payload.js'
-import { MAX_TIMESTAMP_DIGITS } from './timestamp.js'
+import { type RawPayload, toPayloadBytes } from './payload.js'
 
 /** `'compound'` (default): `t=<T>,v1=<hex>`; `'legacy'`: the bare hex of the seed's PHP example. */
 export type SignatureFormat = 'compound' | 'legacy'
@@ -36,64 +35,44 @@ export interface Signer {
   signSync(payload: RawPayload, options?: SignMessageOptions): Record<string, string>
 }
 
-function payloadBytes(payload: unknown): Uint8Array {
-  if (typeof payload === 'string') return utf8(payload)
-  if (payload instanceof Uint8Array) return payload
-  if (payload instanceof ArrayBuffer) return new Uint8Array(payload)
-  throw new TypeError(
-    'sign: "payload" must be the exact body (string, Uint8Array or ArrayBuffer); JSON.stringify objects first',
-  )
-}
-
 function timestampOption(timestamp: unknown): number {
   if (timestamp === undefined) return Math.floor(Date.now() / 1000)
-  if (
-    typeof timestamp !== 'number' ||
-    !Number.isInteger(timestamp) ||
-    timestamp <= 0 ||
-    String(timestamp).length > MAX_TIMESTAMP_DIGITS
-  ) {
-    throw new RangeError(
-      `sign: "timestamp" must be unix seconds (a positive integer of at most 10 digits), got ${String(timestamp)}`,
-    )
-  }
-  return timestamp
-}
-
-function randomId(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(16))
-  return `msg_${toHex(bytes)}`
+  if (Number.isInteger(timestamp) && (timestamp as number) > 0 && (timestamp as number) < 1e10)
+    return timestamp as number
+  throw new RangeError(`sign: "timestamp" must be unix seconds (1 to 10 digits), got ${String(timestamp)}`)
 }
 
 function idOption(id: unknown): string {
-  if (id === undefined) return randomId()
-  if (typeof id !== 'string' || id === '' || id.length > 256 || !/^[\x21-\x7e]+$/.test(id)) {
-    throw new TypeError('sign: "id" must be 1 to 256 visible ASCII characters')
-  }
-  return id
+  if (id === undefined) return `msg_${toHex(crypto.getRandomValues(new Uint8Array(16)))}`
+  if (typeof id === 'string' && /^[\x21-\x7e]{1,256}$/.test(id)) return id
+  throw new TypeError('sign: "id" must be 1 to 256 visible ASCII characters')
 }
 
 /** Builds a signer over one crypto backend. The public `createSigner` binds the platform's backend. */
 export function createSignerWith<Key>(backend: CryptoBackend<Key>, options: SignerOptions): Signer {
-  if (typeof options !== 'object' || options === null)
-    throw new TypeError('createSigner: options { secret } are required')
-  const scheme = schemeOption(options.scheme, 'createSigner')
-  const keys = secretKeys(options.secret, scheme, 'createSigner').map((key) => backend.prepareKey(key))
-  const format = options.format ?? 'compound'
-  if (format !== 'compound' && format !== 'legacy')
-    throw new TypeError('createSigner: "format" must be "compound" or "legacy"')
-  if (format === 'legacy' && (scheme !== 'ledgerly' || keys.length !== 1)) {
-    throw new TypeError(
-      'createSigner: the legacy format carries one Ledgerly signature, so it takes exactly one secret',
-    )
+  const caller = 'createSigner'
+  const scheme = schemeOption(options?.scheme, caller)
+  const keys = secretKeys(options?.secret, scheme, caller).map((key) => backend.prepareKey(key))
+  const legacy = options.format === 'legacy'
+  if (!legacy && options.format !== undefined && options.format !== 'compound') {
+    throw new TypeError(`${caller}: "format" must be "compound" or "legacy"`)
+  }
+  if (legacy && (scheme !== 'ledgerly' || keys.length !== 1)) {
+    throw new TypeError(`${caller}: the legacy format takes exactly one Ledgerly secret`)
   }
 
   function prepare(payload: unknown, message: SignMessageOptions | undefined) {
-    const body = payloadBytes(payload)
+    let body: Uint8Array
+    try {
+      body = toPayloadBytes(payload)
+    } catch {
+      throw new TypeError(
+        'sign: "payload" must be the exact body (string or bytes); JSON.stringify objects first',
+      )
+    }
     const timestamp = timestampOption(message?.timestamp)
-    const id = scheme === 'standard-webhooks' ? idOption(message?.id) : undefined
-    const prefix = utf8(id === undefined ? `${timestamp}.` : `${id}.${timestamp}.`)
-    return { body, timestamp, id, prefix }
+    const id = scheme === 'ledgerly' ? undefined : idOption(message?.id)
+    return { body, timestamp, id, prefix: utf8(id === undefined ? `${timestamp}.` : `${id}.${timestamp}.`) }
   }
 
   function headersFor(
@@ -101,17 +80,14 @@ export function createSignerWith<Key>(backend: CryptoBackend<Key>, options: Sign
     id: string | undefined,
     digests: Uint8Array[],
   ): Record<string, string> {
+    const t = String(timestamp)
     if (id !== undefined) {
-      return {
-        'webhook-id': id,
-        'webhook-timestamp': String(timestamp),
-        'webhook-signature': digests.map((digest) => `v1,${toBase64(digest)}`).join(' '),
-      }
+      const signature = digests.map((digest) => `v1,${toBase64(digest)}`).join(' ')
+      return { 'webhook-id': id, 'webhook-timestamp': t, 'webhook-signature': signature }
     }
     const hex = digests.map(toHex)
-    const signature =
-      format === 'legacy' ? hex[0]! : [`t=${timestamp}`, ...hex.map((h) => `v1=${h}`)].join(',')
-    return { 'x-ledgerly-signature': signature, 'x-ledgerly-timestamp': String(timestamp) }
+    const signature = legacy ? hex[0]! : [`t=${t}`, ...hex.map((h) => `v1=${h}`)].join(',')
+    return { 'x-ledgerly-signature': signature, 'x-ledgerly-timestamp': t }
   }
 
   return {

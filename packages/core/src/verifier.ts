@@ -1,6 +1,6 @@
 import type { CryptoBackend } from './backend/types.js'
 import { fail } from './errors.js'
-import { assertHeadersInput, type HeadersInput } from './headers.js'
+import type { HeadersInput } from './headers.js'
 import {
   clockOption,
   DEFAULT_MAX_PAYLOAD_BYTES,
@@ -55,48 +55,33 @@ interface Pending {
   parts: SignedParts
 }
 
-function maxBytesOption(value: unknown): number {
-  if (value === Number.POSITIVE_INFINITY) return value
-  return wholeNumberOption(value, DEFAULT_MAX_PAYLOAD_BYTES, 'maxPayloadBytes', 'createVerifier')
-}
-
 /** Builds a verifier over one crypto backend. The public `createVerifier` binds the platform's backend. */
 export function createVerifierWith<Events extends EventMap = LedgerlyEvents, Key = unknown>(
   backend: CryptoBackend<Key>,
   options: VerifierOptions,
 ): Verifier<Events> {
-  if (typeof options !== 'object' || options === null) {
-    throw new TypeError('createVerifier: options { secret } are required')
-  }
-  const schemeName = schemeOption(options.scheme, 'createVerifier')
+  const caller = 'createVerifier'
+  const schemeName = schemeOption(options?.scheme, caller)
   const rules = SCHEMES[schemeName]
-  const keys = secretKeys(options.secret, schemeName, 'createVerifier').map((key) => backend.prepareKey(key))
-  const tolerance = wholeNumberOption(
-    options.tolerance,
-    DEFAULT_TOLERANCE_SECONDS,
-    'tolerance',
-    'createVerifier',
-  )
-  const now = clockOption(options.now, 'createVerifier')
-  const maxBytes = maxBytesOption(options.maxPayloadBytes)
+  const keys = secretKeys(options?.secret, schemeName, caller).map((key) => backend.prepareKey(key))
+  const tolerance = wholeNumberOption(options.tolerance, DEFAULT_TOLERANCE_SECONDS, 'tolerance', caller)
+  const now = clockOption(options.now, caller)
+  const maxBytes =
+    options.maxPayloadBytes === Number.POSITIVE_INFINITY
+      ? Number.POSITIVE_INFINITY
+      : wholeNumberOption(options.maxPayloadBytes, DEFAULT_MAX_PAYLOAD_BYTES, 'maxPayloadBytes', caller)
 
   function prepare(request: WebhookRequest): Pending {
-    if (typeof request !== 'object' || request === null) {
+    const { payload, headers } = request ?? {}
+    if (typeof headers !== 'object' || headers === null)
       throw new TypeError('verify: pass { payload, headers }')
-    }
-    const bytes = toPayloadBytes(request.payload)
-    if (bytes.length > maxBytes) {
-      fail(
-        'PAYLOAD_TOO_LARGE',
-        `The webhook body is ${bytes.length} bytes, more than the ${maxBytes} allowed`,
-      )
-    }
-    assertHeadersInput(request.headers)
-    const parts = rules.readHeaders(request.headers)
+    const bytes = toPayloadBytes(payload)
+    if (bytes.length > maxBytes)
+      fail('PAYLOAD_TOO_LARGE', `body is ${bytes.length} bytes; the limit is ${maxBytes}`)
+    const parts = rules.readHeaders(headers)
     const millis = now()
-    if (typeof millis !== 'number' || !Number.isFinite(millis)) {
-      throw new TypeError('verify: the "now" clock returned something other than a finite number')
-    }
+    if (!Number.isFinite(millis))
+      throw new TypeError('verify: the "now" clock did not return a finite number')
     assertFresh(parts.timestamp, Math.floor(millis / 1000), tolerance)
     return { bytes, parts }
   }
@@ -107,7 +92,7 @@ export function createVerifierWith<Events extends EventMap = LedgerlyEvents, Key
     }
     return fail(
       'SIGNATURE_MISMATCH',
-      'No signature matches the body with any configured secret',
+      'no signature matches the body and secret',
       'check the secret, and that the body is the exact bytes received, not re-serialised JSON',
     )
   }

@@ -9,7 +9,7 @@ const SECRET_CASES: [string, unknown, string][] = [
   ['secret null → TypeError', null, 'non-empty string'],
   ['secret 42 → TypeError', 42, 'non-empty string'],
   ['secret [] → TypeError', [], 'non-empty string'],
-  ['secret " s3cret" → TypeError naming the whitespace', ' s3cret-value', 'whitespace at its start or end'],
+  ['secret " s3cret" → TypeError naming the whitespace', ' s3cret-value', 'surrounding whitespace'],
   ['secret "s3cret\\n" → TypeError naming the newline', 's3cret-value\n', 'trailing newline'],
   ['secret ["ok", ""] → TypeError naming secret[1]', ['ok', ''], 'secret[1]'],
   ['secret ["ok", 7] → TypeError naming secret[1]', ['ok', 7], 'secret[1]'],

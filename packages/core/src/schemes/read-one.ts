@@ -1,5 +1,6 @@
 import { fail, type WebhookErrorCode } from '../errors.js'
 import { type HeadersInput, readHeader } from '../headers.js'
+import { HEADER_TEXT, MAX_SIGNATURE_HEADER_LENGTH } from './limits.js'
 
 const EDGE_SPACE = /^[ \t]+|[ \t]+$/g
 
@@ -9,8 +10,8 @@ export function trimSpace(text: string): string {
 }
 
 /**
- * Reads one header that must not be repeated; an empty or blank value counts as absent.
- * `duplicateCode` is the code used when it was sent more than once.
+ * Reads one header that must not be repeated (the first of `names` present); an empty or blank value
+ * counts as absent. `duplicateCode` is the code used when it was sent more than once.
  */
 export function readOne(
   headers: HeadersInput,
@@ -19,9 +20,33 @@ export function readOne(
 ): { name: string; value: string } | undefined {
   for (const name of names) {
     const values = readHeader(headers, name)
-    if (values.length > 1) fail(duplicateCode, `The ${name} header was sent more than once`)
+    if (values.length > 1) fail(duplicateCode, `${name} header sent more than once`)
     const value = values[0]
     if (value !== undefined && trimSpace(value) !== '') return { name, value }
   }
   return undefined
+}
+
+/**
+ * Reads the signature header of a scheme with bounded work: present, not repeated, at most
+ * MAX_SIGNATURE_HEADER_LENGTH characters, visible ASCII only. Returns its name and trimmed value.
+ */
+export function readSignatureHeader(
+  headers: HeadersInput,
+  names: readonly string[],
+): { name: string; value: string } {
+  const found = readOne(headers, names, 'MALFORMED_SIGNATURE')
+  if (!found) return fail('MISSING_SIGNATURE', `${names[0]} header missing or empty`)
+  const value = trimSpace(found.value)
+  if (value.length > MAX_SIGNATURE_HEADER_LENGTH) {
+    fail('MALFORMED_SIGNATURE', `${found.name} header longer than ${MAX_SIGNATURE_HEADER_LENGTH} characters`)
+  }
+  if (!HEADER_TEXT.test(value))
+    fail('MALFORMED_SIGNATURE', `${found.name} header has non-ASCII or control characters`)
+  return { name: found.name, value }
+}
+
+/** Fails when one more signature would exceed the cap. */
+export function assertRoom(count: number, name: string, max: number): void {
+  if (count === max) fail('MALFORMED_SIGNATURE', `${name} header has more than ${max} v1 signatures`)
 }
