@@ -19,6 +19,7 @@ const SUITES = [
     check: checkNothingSkipped,
   },
   { name: 'package lint (publint + attw)', command: 'pnpm -r --filter "./packages/**" run lint:package' },
+  { name: 'test vectors (7 JS runtimes + Python + PHP)', command: 'node test-vectors/scripts/run-all.mjs' },
 ]
 
 function checkNothingSkipped() {

@@ -1,0 +1,137 @@
+#!/usr/bin/env node
+// The one entry point: schema validation, drift check, then every runner (JavaScript runtimes and the
+// Python and PHP reference verifiers). Prints a summary table; exits 1 if any step failed or could not
+// start. Nothing is skipped: a missing runtime is a failure with its reason.
+//   node test-vectors/scripts/run-all.mjs
+import { spawnSync } from 'node:child_process'
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { delimiter, dirname, join } from 'node:path'
+import { coreEntries, packageDir, tmpDir } from './lib/paths.mjs'
+
+const require = createRequire(import.meta.url)
+const bin = (name) => join(packageDir, 'node_modules', '.bin', name)
+const script = (path) => join(packageDir, 'scripts', path)
+const STEP_TIMEOUT_MS = 120_000
+
+/** The machine's own Node, even when a package manager put node_modules/.bin/node (Node 22) first on PATH. */
+function hostNode() {
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    if (dir.includes('node_modules')) continue
+    const candidate = join(dir, 'node')
+    if (existsSync(candidate)) return candidate
+  }
+  return process.execPath
+}
+
+function node22() {
+  return join(dirname(require.resolve('node/package.json')), 'bin', 'node')
+}
+
+const HOST = hostNode()
+
+const STEPS = [
+  { name: 'schema (ajv)', command: [HOST, script('validate.mjs')] },
+  { name: 'drift (generator)', command: [HOST, script('generate.mjs'), '--check'] },
+  { name: 'node (host)', command: [HOST, script('runners/js-runtime.mjs')] },
+  { name: 'node 22 (npm node)', command: () => [node22(), script('runners/js-runtime.mjs')], major: 'v22.' },
+  { name: 'bun', command: [bin('bun'), script('runners/js-runtime.mjs')] },
+  {
+    name: 'deno',
+    command: [
+      bin('deno'),
+      'run',
+      '--no-lock',
+      '--allow-read',
+      '--allow-env',
+      script('runners/js-runtime.mjs'),
+    ],
+  },
+  { name: 'workerd', command: [HOST, script('runners/workerd.mjs')] },
+  { name: 'edge-runtime', command: [HOST, script('runners/edge-runtime.mjs')] },
+  { name: 'chromium', command: [HOST, script('runners/chromium.mjs')] },
+  { name: 'python (reference)', command: ['python3', join(packageDir, 'python', 'verify_vectors.py')] },
+  { name: 'php (reference)', command: ['php', join(packageDir, 'php', 'verify_vectors.php')] },
+]
+
+const COUNTS = /^(?:\w+: )?(\d+) passed, (\d+) failed$/
+
+function ensureCoreBuilt() {
+  const missing = Object.values(coreEntries()).filter((path) => !existsSync(path))
+  if (missing.length === 0) return
+  console.log(`core build missing (${missing.join(', ')}): building @ledgerly/webhooks`)
+  spawnSync('pnpm', ['--filter', '@ledgerly/webhooks', 'build'], {
+    cwd: join(packageDir, '..'),
+    stdio: 'inherit',
+  })
+}
+
+function run(step) {
+  const started = Date.now()
+  let command
+  try {
+    command = typeof step.command === 'function' ? step.command() : step.command
+  } catch (error) {
+    return {
+      ...step,
+      ok: false,
+      passed: 0,
+      failed: 0,
+      problem: `cannot start: ${error.message}`,
+      rows: [],
+      seconds: 0,
+    }
+  }
+  const result = spawnSync(command[0], command.slice(1), {
+    encoding: 'utf8',
+    timeout: STEP_TIMEOUT_MS,
+    maxBuffer: 64 * 1024 * 1024,
+  })
+  const seconds = (Date.now() - started) / 1000
+  const stdout = result.stdout ?? ''
+  process.stdout.write(stdout)
+  process.stderr.write((result.stderr ?? '').split('\n').slice(0, 60).join('\n'))
+  const lines = stdout.trim().split('\n')
+  const counts = lines.at(-1)?.match(COUNTS)
+  const rows = lines.filter((line) => line.includes(' | '))
+  let problem
+  if (result.error) problem = `cannot start: ${result.error.code ?? result.error.message}`
+  else if (result.status !== 0) problem = `exit code ${result.status ?? result.signal}`
+  else if (!counts) problem = 'printed no "N passed, N failed" line'
+  else if (Number(counts[1]) === 0) problem = 'ran no case'
+  else if (step.major && !rows.some((row) => row.includes(step.major))) problem = `not running ${step.major}x`
+  return {
+    ...step,
+    ok: !problem,
+    passed: Number(counts?.[1] ?? 0),
+    failed: Number(counts?.[2] ?? 0),
+    problem,
+    rows,
+    seconds,
+  }
+}
+
+ensureCoreBuilt()
+const results = []
+for (const step of STEPS) {
+  console.log(`\n=== ${step.name}`)
+  results.push(run(step))
+}
+
+console.log('\n=== test vectors: summary')
+console.log('| step | result | passed | failed | seconds |')
+console.log('| --- | --- | ---: | ---: | ---: |')
+for (const r of results) {
+  console.log(
+    `| ${r.name} | ${r.ok ? 'ok' : `FAIL: ${r.problem}`} | ${r.passed} | ${r.failed} | ${r.seconds.toFixed(1)} |`,
+  )
+}
+console.log('\n| runtime | backend / form | cases |')
+console.log('| --- | --- | --- |')
+for (const r of results) for (const row of r.rows) console.log(`| ${row.split(' | ').join(' | ')} |`)
+mkdirSync(tmpDir, { recursive: true })
+writeFileSync(join(tmpDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`)
+
+const failedSteps = results.filter((r) => !r.ok).length
+console.log(`\nvectors: ${results.length - failedSteps} passed, ${failedSteps} failed`)
+process.exit(failedSteps === 0 ? 0 : 1)
