@@ -21,11 +21,23 @@ export function toHex(bytes: Uint8Array): string {
   return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('')
 }
 
+function hexDigit(code: number): number {
+  // '0'-'9' → 0-9; 'a'-'f' and 'A'-'F' → 10-15; anything else → -1 (no lookup table, no allocation).
+  if (code >= 48 && code <= 57) return code - 48
+  const lower = code | 0x20
+  return lower >= 97 && lower <= 102 ? lower - 87 : -1
+}
+
 /** Decodes hex (either case) into bytes; `undefined` when the text is not even-length hex. */
 export function fromHex(text: string): Uint8Array | undefined {
-  if (!/^(?:[\da-f]{2})*$/i.test(text)) return undefined
+  if (text.length % 2 !== 0) return undefined
   const out = new Uint8Array(text.length / 2)
-  for (let i = 0; i < out.length; i++) out[i] = Number.parseInt(text.slice(2 * i, 2 * i + 2), 16)
+  for (let i = 0; i < out.length; i++) {
+    const high = hexDigit(text.charCodeAt(2 * i))
+    const low = hexDigit(text.charCodeAt(2 * i + 1))
+    if ((high | low) < 0) return undefined
+    out[i] = (high << 4) | low
+  }
   return out
 }
 

@@ -1,16 +1,17 @@
-import { utf8 } from './bytes.js'
 import { fail } from './errors.js'
 
 /** The body exactly as it arrived: the bytes the signature covers. */
 export type RawPayload = string | Uint8Array | ArrayBuffer
 
+/** A raw body kept in the form it came in: a string is hashed and parsed without a byte copy. */
+export type Body = string | Uint8Array
+
 /**
- * Turns the payload a caller handed us into the exact bytes to verify, refusing anything that is not raw.
- * A parsed object means a body parser ran before us: that is the receiver's bug, so it is PAYLOAD_NOT_RAW.
+ * Accepts the payload a caller handed us as the exact body, refusing anything that is not raw. A parsed
+ * object means a body parser ran before us: that is the receiver's bug, so it is PAYLOAD_NOT_RAW.
  */
-export function toPayloadBytes(payload: unknown): Uint8Array {
-  if (typeof payload === 'string') return utf8(payload)
-  if (payload instanceof Uint8Array) return payload
+export function toBody(payload: unknown): Body {
+  if (typeof payload === 'string' || payload instanceof Uint8Array) return payload
   // toString, not instanceof: an ArrayBuffer from another realm (a vm context, an iframe) is still raw.
   if (Object.prototype.toString.call(payload) === '[object ArrayBuffer]')
     return new Uint8Array(payload as ArrayBuffer)
@@ -23,6 +24,29 @@ export function toPayloadBytes(payload: unknown): Uint8Array {
   )
 }
 
+/** UTF-8 length of a string without encoding it (lone surrogates count 3, as TextEncoder writes U+FFFD). */
+function utf8Length(text: string): number {
+  let length = text.length
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i)
+    if (code < 0x80) continue
+    if (code < 0x800) length += 1
+    else if (code >= 0xd800 && code < 0xdc00 && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      length += 2 // two UTF-16 units, four bytes
+      i++
+    } else length += 2
+  }
+  return length
+}
+
+/**
+ * The byte length to hold against `max`: exact whenever it could exceed `max`; for a string so short that
+ * even 3 bytes per UTF-16 unit stays within `max`, its unit count (no need to count).
+ */
+export function sizeForLimit(body: Body, max: number): number {
+  return typeof body !== 'string' || body.length * 3 <= max ? body.length : utf8Length(body)
+}
+
 const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
 
 function rejectProtoKey(key: string, value: unknown): unknown {
@@ -33,12 +57,12 @@ function rejectProtoKey(key: string, value: unknown): unknown {
  * Parses the verified body as JSON. Runs only after the signature matched. Invalid UTF-8, a byte order
  * mark, invalid JSON and `__proto__` keys (however escaped) are all INVALID_PAYLOAD.
  */
-export function parseJsonBody(bytes: Uint8Array): unknown {
+export function parseJsonBody(body: Body): unknown {
   let text = ''
   try {
-    text = decoder.decode(bytes)
+    text = typeof body === 'string' ? body : decoder.decode(body)
     // A key spelled "__proto__" needs that substring or a \u escape; only then pay for the reviver.
-    return JSON.parse(text, /__proto__|\\u/.test(text) ? rejectProtoKey : undefined)
+    return JSON.parse(text, text.includes('__proto__') || text.includes('\\u') ? rejectProtoKey : undefined)
   } catch (error) {
     if ((error as Error).name === 'WebhookVerificationError') throw error
     return fail('INVALID_PAYLOAD', text ? 'body is not valid JSON' : 'body is empty or not UTF-8')

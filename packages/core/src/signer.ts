@@ -1,7 +1,7 @@
 import type { CryptoBackend } from './backend/types.js'
-import { toBase64, toHex, utf8 } from './bytes.js'
+import { toBase64, toHex } from './bytes.js'
 import { type Scheme, type SecretInput, schemeOption, secretKeys } from './options.js'
-import { type RawPayload, toPayloadBytes } from './payload.js'
+import { type Body, type RawPayload, toBody } from './payload.js'
 
 /** `'compound'` (default): `t=<T>,v1=<hex>`; `'legacy'`: the bare hex of the seed's PHP example. */
 export type SignatureFormat = 'compound' | 'legacy'
@@ -62,9 +62,9 @@ export function createSignerWith<Key>(backend: CryptoBackend<Key>, options: Sign
   }
 
   function prepare(payload: unknown, message: SignMessageOptions | undefined) {
-    let body: Uint8Array
+    let body: Body
     try {
-      body = toPayloadBytes(payload)
+      body = toBody(payload)
     } catch {
       throw new TypeError(
         'sign: "payload" must be the exact body (string or bytes); JSON.stringify objects first',
@@ -72,7 +72,7 @@ export function createSignerWith<Key>(backend: CryptoBackend<Key>, options: Sign
     }
     const timestamp = timestampOption(message?.timestamp)
     const id = scheme === 'ledgerly' ? undefined : idOption(message?.id)
-    return { body, timestamp, id, prefix: utf8(id === undefined ? `${timestamp}.` : `${id}.${timestamp}.`) }
+    return { body, timestamp, id, prefix: id === undefined ? `${timestamp}.` : `${id}.${timestamp}.` }
   }
 
   function headersFor(

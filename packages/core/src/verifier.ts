@@ -1,4 +1,5 @@
 import type { CryptoBackend } from './backend/types.js'
+import { utf8 } from './bytes.js'
 import { fail } from './errors.js'
 import type { HeadersInput } from './headers.js'
 import {
@@ -11,7 +12,7 @@ import {
   secretKeys,
   wholeNumberOption,
 } from './options.js'
-import { parseJsonBody, type RawPayload, toPayloadBytes } from './payload.js'
+import { type Body, parseJsonBody, type RawPayload, sizeForLimit, toBody } from './payload.js'
 import { ledgerlyScheme } from './schemes/ledgerly.js'
 import { standardWebhooksScheme } from './schemes/standard-webhooks.js'
 import type { SignedParts } from './schemes/types.js'
@@ -51,7 +52,7 @@ export interface Verifier<Events extends EventMap = LedgerlyEvents> {
 const SCHEMES = { ledgerly: ledgerlyScheme, 'standard-webhooks': standardWebhooksScheme }
 
 interface Pending {
-  bytes: Uint8Array
+  body: Body
   parts: SignedParts
 }
 
@@ -75,15 +76,15 @@ export function createVerifierWith<Events extends EventMap = LedgerlyEvents, Key
     const { payload, headers } = request ?? {}
     if (typeof headers !== 'object' || headers === null)
       throw new TypeError('verify: pass { payload, headers }')
-    const bytes = toPayloadBytes(payload)
-    if (bytes.length > maxBytes)
-      fail('PAYLOAD_TOO_LARGE', `body is ${bytes.length} bytes; the limit is ${maxBytes}`)
+    const body = toBody(payload)
+    const size = sizeForLimit(body, maxBytes)
+    if (size > maxBytes) fail('PAYLOAD_TOO_LARGE', `body is ${size} bytes; the limit is ${maxBytes}`)
     const parts = rules.readHeaders(headers)
     const millis = now()
     if (!Number.isFinite(millis))
       throw new TypeError('verify: the "now" clock did not return a finite number')
     assertFresh(parts.timestamp, Math.floor(millis / 1000), tolerance)
-    return { bytes, parts }
+    return { body, parts }
   }
 
   function matchingSecret(digests: readonly Uint8Array[], signatures: readonly Uint8Array[]): number {
@@ -99,16 +100,22 @@ export function createVerifierWith<Events extends EventMap = LedgerlyEvents, Key
 
   function finish(pending: Pending, digests: readonly Uint8Array[]): VerifiedWebhook<Events> {
     const secretIndex = matchingSecret(digests, pending.parts.signatures)
-    const body = parseJsonBody(pending.bytes)
-    const envelope = rules.readEnvelope(body, pending.parts)
+    const { body: raw, parts } = pending
+    const body = parseJsonBody(raw)
+    const envelope = rules.readEnvelope(body, parts)
+    let bytes: Uint8Array | undefined = typeof raw === 'string' ? undefined : raw
     return {
       scheme: schemeName,
       event: envelope.event,
       data: envelope.data,
       id: envelope.id,
-      timestamp: pending.parts.timestamp,
+      timestamp: parts.timestamp,
       secretIndex,
-      raw: pending.bytes,
+      // Encoded only when read: a string payload was hashed and parsed without a byte copy.
+      get raw() {
+        bytes ??= utf8(raw as string)
+        return bytes
+      },
       body,
     } as VerifiedWebhook<Events>
   }
@@ -116,11 +123,11 @@ export function createVerifierWith<Events extends EventMap = LedgerlyEvents, Key
   return {
     async verify(request) {
       const pending = prepare(request)
-      return finish(pending, await backend.macAll(keys, pending.parts.prefix, pending.bytes))
+      return finish(pending, await backend.macAll(keys, pending.parts.prefix, pending.body))
     },
     verifySync(request) {
       const pending = prepare(request)
-      return finish(pending, backend.macAllSync(keys, pending.parts.prefix, pending.bytes))
+      return finish(pending, backend.macAllSync(keys, pending.parts.prefix, pending.body))
     },
   }
 }

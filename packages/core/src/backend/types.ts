@@ -1,13 +1,15 @@
+import type { Body } from '../payload.js'
+
 /**
  * What the verifier needs from a crypto implementation: keys prepared once, then HMAC-SHA256 over
- * `prefix || body` for every key, without copying the body where the platform allows it.
+ * `prefix || body` for every key. The prefix is ASCII (`T.` or `id.T.`); a string body is UTF-8.
  */
 export interface CryptoBackend<Key = unknown> {
   /** `'node'` for `node:crypto`; `'web'` for Web Crypto with `@noble/hashes` for the synchronous forms. */
   readonly name: 'node' | 'web'
   prepareKey(secret: Uint8Array): Key
-  macAllSync(keys: readonly Key[], prefix: Uint8Array, body: Uint8Array): Uint8Array[]
-  macAll(keys: readonly Key[], prefix: Uint8Array, body: Uint8Array): Promise<Uint8Array[]>
+  macAllSync(keys: readonly Key[], prefix: string, body: Body): Uint8Array[]
+  macAll(keys: readonly Key[], prefix: string, body: Body): Promise<Uint8Array[]>
   /** Constant-time equality of two tags of public, equal length. */
   equal(a: Uint8Array, b: Uint8Array): boolean
 }

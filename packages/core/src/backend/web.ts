@@ -1,6 +1,7 @@
 import { hmac } from '@noble/hashes/hmac.js'
 import { sha256 } from '@noble/hashes/sha2.js'
-import { concatBytes, timingSafeEqual } from '../bytes.js'
+import { concatBytes, timingSafeEqual, utf8 } from '../bytes.js'
+import type { Body } from '../payload.js'
 import type { CryptoBackend } from './types.js'
 
 interface WebKey {
@@ -8,10 +9,6 @@ interface WebKey {
   /** noble HMAC with the key already absorbed; cloned per message. */
   readonly noble: ReturnType<typeof hmac.create>
   subtle: Promise<CryptoKey> | undefined
-}
-
-function subtleOf(): SubtleCrypto | undefined {
-  return globalThis.crypto?.subtle
 }
 
 function importSubtleKey(subtle: SubtleCrypto, key: WebKey): Promise<CryptoKey> {
@@ -25,8 +22,10 @@ function importSubtleKey(subtle: SubtleCrypto, key: WebKey): Promise<CryptoKey> 
   return key.subtle
 }
 
-function nobleMac(key: WebKey, prefix: Uint8Array, body: Uint8Array): Uint8Array {
-  return key.noble.clone().update(prefix).update(body).digest()
+function nobleMacAll(keys: readonly WebKey[], prefix: string, body: Body): Uint8Array[] {
+  const head = utf8(prefix)
+  const bytes = typeof body === 'string' ? utf8(body) : body
+  return keys.map((key) => key.noble.clone().update(head).update(bytes).digest())
 }
 
 /**
@@ -38,17 +37,16 @@ export const webBackend: CryptoBackend<WebKey> = {
   prepareKey(secret) {
     return { secret, noble: hmac.create(sha256, secret), subtle: undefined }
   },
-  macAllSync(keys, prefix, body) {
-    return keys.map((key) => nobleMac(key, prefix, body))
-  },
+  macAllSync: nobleMacAll,
   async macAll(keys, prefix, body) {
-    const subtle = subtleOf()
-    if (!subtle) return keys.map((key) => nobleMac(key, prefix, body))
-    const message = concatBytes([prefix, body])
+    const subtle = globalThis.crypto?.subtle
+    if (!subtle) return nobleMacAll(keys, prefix, body)
+    // Web Crypto signs one buffer, so the body is copied once behind its prefix.
+    const signed = typeof body === 'string' ? utf8(prefix + body) : concatBytes([utf8(prefix), body])
     return Promise.all(
       keys.map(async function signWithSubtle(key) {
         const cryptoKey = await importSubtleKey(subtle, key)
-        return new Uint8Array(await subtle.sign('HMAC', cryptoKey, message as Uint8Array<ArrayBuffer>))
+        return new Uint8Array(await subtle.sign('HMAC', cryptoKey, signed as Uint8Array<ArrayBuffer>))
       }),
     )
   },

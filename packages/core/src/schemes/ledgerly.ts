@@ -1,4 +1,4 @@
-import { fromHex, utf8 } from '../bytes.js'
+import { fromHex } from '../bytes.js'
 import { fail } from '../errors.js'
 import type { HeadersInput } from '../headers.js'
 import { parseTimestamp } from '../timestamp.js'
@@ -60,7 +60,7 @@ export const ledgerlyScheme: SchemeRules = {
     if (parsed.v1.length === 0) fail('MALFORMED_SIGNATURE', `${SIGNATURE} header has no "v1=" signature`)
     const signatures = parsed.v1.map(decodeSignature)
     const timestamp = readTimestamp(parsed.t, headers)
-    return { timestamp, signatures, prefix: utf8(`${timestamp}.`), id: undefined }
+    return { timestamp, signatures, prefix: `${timestamp}.`, id: undefined }
   },
   readEnvelope(body): Envelope {
     const { event, data } = (isObject(body) ? body : {}) as { event?: unknown; data?: { id?: unknown } }

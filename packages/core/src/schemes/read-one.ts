@@ -2,11 +2,17 @@ import { fail, type WebhookErrorCode } from '../errors.js'
 import { type HeadersInput, readHeader } from '../headers.js'
 import { HEADER_TEXT, MAX_SIGNATURE_HEADER_LENGTH } from './limits.js'
 
-const EDGE_SPACE = /^[ \t]+|[ \t]+$/g
+function isSpace(code: number): boolean {
+  return code === 32 || code === 9
+}
 
-/** Trims spaces and tabs only. */
+/** Trims spaces and tabs only (not the other characters `String#trim` removes). */
 export function trimSpace(text: string): string {
-  return text.replace(EDGE_SPACE, '')
+  let start = 0
+  let end = text.length
+  while (start < end && isSpace(text.charCodeAt(start))) start++
+  while (end > start && isSpace(text.charCodeAt(end - 1))) end--
+  return start === 0 && end === text.length ? text : text.slice(start, end)
 }
 
 /**

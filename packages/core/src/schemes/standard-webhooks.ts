@@ -1,4 +1,4 @@
-import { fromBase64, utf8 } from '../bytes.js'
+import { fromBase64 } from '../bytes.js'
 import { fail } from '../errors.js'
 import { parseTimestamp } from '../timestamp.js'
 import { isObject } from './ledgerly.js'
@@ -38,7 +38,7 @@ export const standardWebhooksScheme: SchemeRules = {
     const stamp = readOne(headers, ['webhook-timestamp', 'svix-timestamp'], 'MALFORMED_TIMESTAMP')
     if (!stamp) return fail('MISSING_TIMESTAMP', 'webhook-timestamp header missing or empty')
     const timestamp = parseTimestamp(stamp.value, stamp.name)
-    return { timestamp, signatures, prefix: utf8(`${id}.${timestamp}.`), id }
+    return { timestamp, signatures, prefix: `${id}.${timestamp}.`, id }
   },
   readEnvelope(body, parts): Envelope {
     if (!isObject(body)) return fail('INVALID_PAYLOAD', 'body is not a JSON object')

@@ -6,8 +6,8 @@ export interface SignedParts {
   timestamp: number
   /** Candidate 32-byte tags from the header. */
   signatures: Uint8Array[]
-  /** Bytes signed before the body (`T.` or `id.T.`). */
-  prefix: Uint8Array
+  /** ASCII text signed before the body (`T.` or `id.T.`). */
+  prefix: string
   /** Message id the scheme signs, when it has one. */
   id: string | undefined
 }

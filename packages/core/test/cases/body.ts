@@ -27,6 +27,7 @@ function reencoded(name: string, payload: string | Uint8Array): Case {
 
 const parsed = JSON.parse(BODY)
 const accented = '{"event":"entry_persisted","data":{"id":"e1","action":"café"}}'
+const astral = '{"event":"entry_persisted","data":{"id":"e1","action":"🧾🧾 ünïcödé"}}'
 
 /** bad-inputs.md section D: the body. */
 export const bodyCases: Case[] = [
