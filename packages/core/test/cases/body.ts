@@ -86,6 +86,20 @@ export const bodyCases: Case[] = [
     expect: 'PAYLOAD_TOO_LARGE',
   },
   {
+    name: 'D25 string whose UTF-16 length fits but UTF-8 bytes do not → PAYLOAD_TOO_LARGE',
+    headers: compound(hmacHex(accented)),
+    payload: accented,
+    options: { maxPayloadBytes: accented.length },
+    expect: 'PAYLOAD_TOO_LARGE',
+  },
+  {
+    name: 'D25 string of astral characters exactly at the byte limit → valid',
+    headers: compound(hmacHex(astral)),
+    payload: astral,
+    options: { maxPayloadBytes: new TextEncoder().encode(astral).length },
+    expect: 'valid',
+  },
+  {
     name: 'D25 body exactly maxPayloadBytes → valid',
     headers: compound(),
     options: { maxPayloadBytes: BODY.length },
