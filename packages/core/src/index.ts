@@ -29,7 +29,7 @@ export type {
   VerifiedWebhook,
   VerifiedWebhookBase,
 } from './types.js'
-export type { Verifier, VerifierOptions, WebhookRequest } from './verifier.js'
+export type { VerifiedSignature, Verifier, VerifierOptions, WebhookRequest } from './verifier.js'
 
 /**
  * Which crypto this build uses: `'node'` (`node:crypto`, chosen by the `node` export condition) or

@@ -47,8 +47,6 @@ export function sizeForLimit(body: Body, max: number): number {
   return typeof body !== 'string' || body.length * 3 <= max ? body.length : utf8Length(body)
 }
 
-const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
-
 function rejectProtoKey(key: string, value: unknown): unknown {
   return key === '__proto__' ? fail('INVALID_PAYLOAD', 'body has a "__proto__" key') : value
 }
@@ -57,14 +55,14 @@ function rejectProtoKey(key: string, value: unknown): unknown {
  * Parses the verified body as JSON. Runs only after the signature matched. Invalid UTF-8, a byte order
  * mark, invalid JSON and `__proto__` keys (however escaped) are all INVALID_PAYLOAD.
  */
-export function parseJsonBody(body: Body): unknown {
-  let text = ''
+export function parseJsonBody(body: Body, decode: (bytes: Uint8Array) => string | undefined): unknown {
+  const text = typeof body === 'string' ? body : decode(body)
+  if (!text) return fail('INVALID_PAYLOAD', text === undefined ? 'body is not valid UTF-8' : 'body is empty')
   try {
-    text = typeof body === 'string' ? body : decoder.decode(body)
     // A key spelled "__proto__" needs that substring or a \u escape; only then pay for the reviver.
     return JSON.parse(text, text.includes('__proto__') || text.includes('\\u') ? rejectProtoKey : undefined)
   } catch (error) {
     if ((error as Error).name === 'WebhookVerificationError') throw error
-    return fail('INVALID_PAYLOAD', text ? 'body is not valid JSON' : 'body is empty or not UTF-8')
+    return fail('INVALID_PAYLOAD', 'body is not valid JSON')
   }
 }

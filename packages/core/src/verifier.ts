@@ -41,12 +41,34 @@ export interface WebhookRequest {
   headers: HeadersInput
 }
 
+/**
+ * What {@link Verifier.verifySignature} establishes: the body is authentic and fresh. Nothing is parsed.
+ */
+export interface VerifiedSignature {
+  scheme: Scheme
+  /** Signed timestamp, unix seconds. */
+  timestamp: number
+  /** Index of the secret that matched. */
+  secretIndex: number
+  /** The body bytes exactly as verified. */
+  raw: Uint8Array
+  /** The signed `webhook-id` (Standard Webhooks); `undefined` for the Ledgerly scheme. */
+  messageId: string | undefined
+}
+
 /** A verifier with options validated and keys imported once. */
 export interface Verifier<Events extends EventMap = LedgerlyEvents> {
-  /** Verifies a request; rejects with a `WebhookVerificationError`. */
+  /** Verifies a request and parses its JSON envelope; rejects with a `WebhookVerificationError`. */
   verify(request: WebhookRequest): Promise<VerifiedWebhook<Events>>
   /** The same, synchronously; throws a `WebhookVerificationError`. */
   verifySync(request: WebhookRequest): VerifiedWebhook<Events>
+  /**
+   * Checks signature and timestamp only, never parsing the body: for forwarding verified bytes
+   * (to a queue, a log) where the JSON is read later, or not at all. Same errors, minus INVALID_PAYLOAD.
+   */
+  verifySignature(request: WebhookRequest): Promise<VerifiedSignature>
+  /** The same, synchronously. */
+  verifySignatureSync(request: WebhookRequest): VerifiedSignature
 }
 
 const SCHEMES = { ledgerly: ledgerlyScheme, 'standard-webhooks': standardWebhooksScheme }
@@ -54,6 +76,15 @@ const SCHEMES = { ledgerly: ledgerlyScheme, 'standard-webhooks': standardWebhook
 interface Pending {
   body: Body
   parts: SignedParts
+}
+
+/** The body's bytes, encoded only when first read: a string payload is hashed and parsed without a copy. */
+function lazyBytes(body: Body): () => Uint8Array {
+  let bytes = typeof body === 'string' ? undefined : body
+  return () => {
+    bytes ??= utf8(body as string)
+    return bytes
+  }
 }
 
 /** Builds a verifier over one crypto backend. The public `createVerifier` binds the platform's backend. */
@@ -98,36 +129,64 @@ export function createVerifierWith<Events extends EventMap = LedgerlyEvents, Key
     )
   }
 
-  function finish(pending: Pending, digests: readonly Uint8Array[]): VerifiedWebhook<Events> {
-    const secretIndex = matchingSecret(digests, pending.parts.signatures)
-    const { body: raw, parts } = pending
-    const body = parseJsonBody(raw)
-    const envelope = rules.readEnvelope(body, parts)
-    let bytes: Uint8Array | undefined = typeof raw === 'string' ? undefined : raw
+  function signature(pending: Pending, digests: readonly Uint8Array[]): VerifiedSignature {
+    const { body, parts } = pending
+    const bytes = lazyBytes(body)
+    const secretIndex = matchingSecret(digests, parts.signatures)
     return {
       scheme: schemeName,
-      event: envelope.event,
-      data: envelope.data,
-      id: envelope.id,
       timestamp: parts.timestamp,
       secretIndex,
-      // Encoded only when read: a string payload was hashed and parsed without a byte copy.
       get raw() {
-        bytes ??= utf8(raw as string)
-        return bytes
+        return bytes()
+      },
+      messageId: parts.id,
+    }
+  }
+
+  function webhook(pending: Pending, digests: readonly Uint8Array[]): VerifiedWebhook<Events> {
+    const { body: raw, parts } = pending
+    const bytes = lazyBytes(raw)
+    const secretIndex = matchingSecret(digests, parts.signatures)
+    const body = parseJsonBody(raw, backend.decode)
+    const { event, data, id } = rules.readEnvelope(body, parts)
+    const { timestamp } = parts
+    return {
+      scheme: schemeName,
+      event,
+      data,
+      id,
+      timestamp,
+      secretIndex,
+      get raw() {
+        return bytes()
       },
       body,
     } as VerifiedWebhook<Events>
   }
 
+  async function macAll(request: WebhookRequest) {
+    const pending = prepare(request)
+    return [pending, await backend.macAll(keys, pending.parts.prefix, pending.body)] as const
+  }
+
+  function macAllSync(request: WebhookRequest) {
+    const pending = prepare(request)
+    return [pending, backend.macAllSync(keys, pending.parts.prefix, pending.body)] as const
+  }
+
   return {
     async verify(request) {
-      const pending = prepare(request)
-      return finish(pending, await backend.macAll(keys, pending.parts.prefix, pending.body))
+      return webhook(...(await macAll(request)))
     },
     verifySync(request) {
-      const pending = prepare(request)
-      return finish(pending, backend.macAllSync(keys, pending.parts.prefix, pending.body))
+      return webhook(...macAllSync(request))
+    },
+    async verifySignature(request) {
+      return signature(...(await macAll(request)))
+    },
+    verifySignatureSync(request) {
+      return signature(...macAllSync(request))
     },
   }
 }

@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto'
 import { describe, expect, test } from 'vitest'
 import { nodeBackend } from '../src/backend/node.js'
 import { webBackend } from '../src/backend/web.js'
-import { generateSecret, sign, signSync, verify } from '../src/index.js'
+import { createVerifier, generateSecret, sign, signSync, verify } from '../src/index.js'
 import { createSignerWith } from '../src/signer.js'
 import { SW_BODY, SW_ID, SW_SECRET, SW_SIGNATURE, SW_T } from './cases/standard-webhooks.js'
 import { BODY, hmacHex, SECRET, T } from './fixtures.js'
@@ -94,5 +94,33 @@ describe('generateSecret', () => {
     expect(headers['webhook-signature']).toBe(
       `v1,${createHmac('sha256', key).update(`msg_1.${T}.{}`).digest('base64')}`,
     )
+  })
+})
+
+describe('verifySignature', () => {
+  test('valid request → timestamp, secretIndex and the exact raw bytes, nothing parsed', async () => {
+    const body = 'not json at all'
+    const headers = signSync(body, { secret: ['a', SECRET], timestamp: T })
+    const verifier = createVerifier({ secret: [SECRET], now: () => T * 1000 })
+    const verified = await verifier.verifySignature({ payload: body, headers })
+    expect(verified).toMatchObject({ scheme: 'ledgerly', timestamp: T, secretIndex: 0, messageId: undefined })
+    expect(new TextDecoder().decode(verified.raw)).toBe(body)
+    expect(() => verifier.verifySync({ payload: body, headers })).toThrow(
+      expect.objectContaining({ code: 'INVALID_PAYLOAD' }),
+    )
+  })
+
+  test('standard-webhooks → messageId is the signed webhook-id', () => {
+    const verifier = createVerifier({
+      scheme: 'standard-webhooks',
+      secret: SW_SECRET,
+      now: () => SW_T * 1000,
+    })
+    const headers = {
+      'webhook-id': SW_ID,
+      'webhook-timestamp': String(SW_T),
+      'webhook-signature': SW_SIGNATURE,
+    }
+    expect(verifier.verifySignatureSync({ payload: SW_BODY, headers }).messageId).toBe(SW_ID)
   })
 })

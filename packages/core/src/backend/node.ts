@@ -1,3 +1,4 @@
+import { Buffer, isAscii, isUtf8 } from 'node:buffer'
 import { createHmac, createSecretKey, type KeyObject, timingSafeEqual } from 'node:crypto'
 import type { Body } from '../payload.js'
 import type { CryptoBackend } from './types.js'
@@ -21,6 +22,12 @@ export const nodeBackend: CryptoBackend<KeyObject> = {
   },
   async macAll(keys, prefix, body) {
     return keys.map((key) => nodeMac(key, prefix, body))
+  },
+  decode(bytes) {
+    // isAscii/isUtf8 validate in native code; latin1 is the fastest exact decode of ASCII.
+    const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+    if (isAscii(buffer)) return buffer.toString('latin1')
+    return isUtf8(buffer) ? buffer.toString('utf8') : undefined
   },
   equal(a, b) {
     return a.length === b.length && timingSafeEqual(a, b)

@@ -10,6 +10,8 @@ export interface CryptoBackend<Key = unknown> {
   prepareKey(secret: Uint8Array): Key
   macAllSync(keys: readonly Key[], prefix: string, body: Body): Uint8Array[]
   macAll(keys: readonly Key[], prefix: string, body: Body): Promise<Uint8Array[]>
+  /** Strict UTF-8 decode (BOM kept); `undefined` when the bytes are not valid UTF-8. */
+  decode(bytes: Uint8Array): string | undefined
   /** Constant-time equality of two tags of public, equal length. */
   equal(a: Uint8Array, b: Uint8Array): boolean
 }

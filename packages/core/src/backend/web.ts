@@ -4,6 +4,8 @@ import { concatBytes, timingSafeEqual, utf8 } from '../bytes.js'
 import type { Body } from '../payload.js'
 import type { CryptoBackend } from './types.js'
 
+const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
+
 interface WebKey {
   readonly secret: Uint8Array
   /** noble HMAC with the key already absorbed; cloned per message. */
@@ -49,6 +51,13 @@ export const webBackend: CryptoBackend<WebKey> = {
         return new Uint8Array(await subtle.sign('HMAC', cryptoKey, signed as Uint8Array<ArrayBuffer>))
       }),
     )
+  },
+  decode(bytes) {
+    try {
+      return decoder.decode(bytes)
+    } catch {
+      return undefined
+    }
   },
   equal: timingSafeEqual,
 }
