@@ -17,6 +17,11 @@ function pushValue(out: Collected, value: unknown): void {
   else if (Array.isArray(value)) for (const item of value) pushValue(out, item)
 }
 
+/** Case-insensitive name match; comparing lengths first avoids lowercasing (allocating) most keys. */
+function sameName(key: unknown, name: string): boolean {
+  return typeof key === 'string' && key.length === name.length && (key === name || key.toLowerCase() === name)
+}
+
 function isMap(value: object): value is ReadonlyMap<unknown, unknown> {
   return Object.prototype.toString.call(value) === '[object Map]'
 }
@@ -34,7 +39,7 @@ export function readHeader(headers: HeadersInput, name: string): Collected {
   const out: Collected = []
   if (Array.isArray(headers)) {
     for (const pair of headers) {
-      if (Array.isArray(pair) && typeof pair[0] === 'string' && pair[0].toLowerCase() === name) {
+      if (Array.isArray(pair) && sameName(pair[0], name)) {
         pushValue(out, pair[1])
       }
     }
@@ -43,7 +48,7 @@ export function readHeader(headers: HeadersInput, name: string): Collected {
   const shape = headers as object
   if (isMap(shape)) {
     for (const [key, value] of shape) {
-      if (typeof key === 'string' && key.toLowerCase() === name) pushValue(out, value)
+      if (sameName(key, name)) pushValue(out, value)
     }
     return out
   }
@@ -54,7 +59,7 @@ export function readHeader(headers: HeadersInput, name: string): Collected {
   }
   const record = headers as Record<string, unknown>
   for (const key in record) {
-    if (Object.hasOwn(record, key) && key.toLowerCase() === name) pushValue(out, record[key])
+    if (sameName(key, name) && Object.hasOwn(record, key)) pushValue(out, record[key])
   }
   return out
 }
