@@ -20,7 +20,7 @@ export function toBody(payload: unknown): Body {
   return fail(
     'PAYLOAD_NOT_RAW',
     `payload is ${payload === null ? 'null' : typeof payload}, not the raw body`,
-    'pass the raw request body (string or bytes): parsed and re-serialised JSON no longer matches its signature; in Express use express.raw({ type: "application/json" }) on this route',
+    'pass the raw request body (string or bytes): parsed and re-serialised JSON no longer matches its signature; in Express mount the webhook route before any global express.json(), with express.raw({ type: "application/json" }) or a Ledgerly adapter',
   )
 }
 

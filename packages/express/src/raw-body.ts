@@ -1,0 +1,78 @@
+import type { IncomingMessage } from 'node:http'
+import { WebhookVerificationError } from '@ledgerly/webhooks'
+
+/** The client went away before the body was complete: there is nobody left to answer. */
+export class RequestAbortedError extends Error {
+  constructor() {
+    super('The client closed the connection before the webhook body was complete')
+    this.name = 'RequestAbortedError'
+  }
+}
+
+/** `PAYLOAD_TOO_LARGE`, with the declared size when there is one. */
+export function tooLarge(limit: number, declared?: number): WebhookVerificationError {
+  const size = declared === undefined ? 'more than' : `${declared} bytes, more than`
+  return new WebhookVerificationError(
+    'PAYLOAD_TOO_LARGE',
+    `The webhook body is ${size} the ${limit} bytes allowed`,
+  )
+}
+
+/** Node has already refused a malformed `Content-Length`; this reads the one it let through. */
+function declaredLength(req: IncomingMessage): number | undefined {
+  const header = req.headers['content-length']
+  if (typeof header !== 'string' || !/^[0-9]+$/.test(header)) return undefined
+  return Number(header)
+}
+
+/**
+ * Reads an unread request stream into one Buffer, refusing it with `PAYLOAD_TOO_LARGE` as early as
+ * possible: a `Content-Length` above `limit` is refused before a byte is read, and a chunked body is
+ * refused on the chunk that passes `limit`, so at most `limit` bytes plus one chunk are ever held.
+ *
+ * Chunks are only counted and kept as they arrive; they are joined once, at the end, into a Buffer of the
+ * exact size, so no byte is copied twice. On refusal the stream is paused and its listeners removed: the
+ * caller answers 413 with `Connection: close`, and Node discards whatever the client still sends until
+ * the socket closes.
+ */
+export function readRawBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const declared = declaredLength(req)
+  if (declared !== undefined && declared > limit) return Promise.reject(tooLarge(limit, declared))
+
+  return new Promise<Buffer>(function collect(resolve, reject) {
+    let chunks: Buffer[] = []
+    let received = 0
+
+    function cleanup(): void {
+      req.off('data', onData)
+      req.off('end', onEnd)
+      req.off('error', onAbort)
+      req.off('close', onAbort)
+    }
+    function onData(chunk: Buffer): void {
+      received += chunk.length
+      if (received > limit) {
+        cleanup()
+        chunks = []
+        req.pause()
+        reject(tooLarge(limit))
+        return
+      }
+      chunks.push(chunk)
+    }
+    function onEnd(): void {
+      cleanup()
+      resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, received))
+    }
+    function onAbort(): void {
+      cleanup()
+      chunks = []
+      reject(new RequestAbortedError())
+    }
+
+    req.on('data', onData)
+    req.once('end', onEnd)
+    req.once('error', onAbort)
+    req.once('close', onAbort)
+  })
+}

@@ -1,0 +1,51 @@
+import type { IncomingMessage } from 'node:http'
+import { WebhookVerificationError } from '@ledgerly/webhooks'
+import { readRawBody, tooLarge } from './raw-body.js'
+
+/** What Express (or a body parser) may have left on the request. */
+export interface ExpressLikeRequest extends IncomingMessage {
+  body?: unknown
+}
+
+const HOW_TO_MOUNT =
+  'register the webhook route before app.use(express.json()) / express.urlencoded(), on its own or with ' +
+  'express.raw({ type: "*/*" }) on the route; a parser that runs first consumes the bytes the signature covers'
+
+function describe(body: unknown): string {
+  if (typeof body === 'string') return 'a string (express.text() decoded it; decoding can change bytes)'
+  if (body === undefined || body === null) return 'already consumed by another middleware'
+  if (Array.isArray(body)) return 'an array (a JSON parser ran first)'
+  return 'a parsed object (express.json() or express.urlencoded() ran first)'
+}
+
+/** True once something has started reading the request stream: its bytes are no longer ours to read. */
+function streamConsumed(req: IncomingMessage): boolean {
+  return req.readableEnded || req.readableDidRead || req.destroyed
+}
+
+/**
+ * The exact body bytes of a webhook request, from wherever they are:
+ *
+ * - a Buffer left by `express.raw()` is used as is (the route already chose its parser);
+ * - an unread stream is read here, within `limit` (see {@link readRawBody}). Express 4's `express.json()`
+ *   leaves `req.body = {}` on a request it did not parse, so a plain object over an UNREAD stream is not
+ *   a parsed body;
+ * - anything else means a parser consumed the stream and re-decoded it: the bytes the signature covers are
+ *   gone, so it is `PAYLOAD_NOT_RAW` (500 — the receiver's bug, and Ledgerly keeps retrying while it is fixed).
+ */
+export function requestBody(req: ExpressLikeRequest, limit: number): Promise<Uint8Array> {
+  const body = req.body
+  if (body instanceof Uint8Array) {
+    // express.raw() has its own `limit` (100 KiB by default); ours still applies on top of it.
+    if (body.length > limit) return Promise.reject(tooLarge(limit, body.length))
+    return Promise.resolve(body)
+  }
+  if (!streamConsumed(req)) return readRawBody(req, limit)
+  return Promise.reject(
+    new WebhookVerificationError(
+      'PAYLOAD_NOT_RAW',
+      `The webhook request body is ${describe(body)}`,
+      HOW_TO_MOUNT,
+    ),
+  )
+}

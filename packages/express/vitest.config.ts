@@ -1,0 +1,12 @@
+import { defineProject } from 'vitest/config'
+
+export default defineProject({
+  test: {
+    name: 'express',
+    include: ['test/**/*.test.ts'],
+    setupFiles: ['test/setup/unhandled.ts'],
+    // Real servers and a 50 MiB upload: generous, but bounded.
+    testTimeout: 60_000,
+    hookTimeout: 30_000,
+  },
+})
