@@ -1,0 +1,27 @@
+/**
+ * `@ledgerly/webhooks/http`: what every adapter (Express, Hono, edge) shares — option validation,
+ * `application/problem+json` answers, the source-address allowlist and a size-limited body reader.
+ * No `node:` import, so it runs on edge runtimes too.
+ *
+ * @module
+ */
+export {
+  type AdapterErrorHook,
+  type AdapterOptions,
+  type AdapterSettings,
+  validateAdapterOptions,
+} from './adapter-options.js'
+export { answerFor } from './answer.js'
+export { clientIp } from './client-ip.js'
+export { createIpAllowlist } from './ip-allowlist.js'
+export {
+  ForbiddenSourceError,
+  inProgressProblem,
+  isForbiddenSourceError,
+  type ProblemCode,
+  type ProblemResponse,
+  problem,
+  problemFor,
+  problemType,
+} from './problem.js'
+export { readBodyWithLimit } from './read-body.js'

@@ -1,0 +1,69 @@
+import {
+  type EventMap,
+  type LedgerlyEvents,
+  type VerifiedWebhook,
+  WebhookVerificationError,
+} from '@ledgerly/webhooks'
+import { clientIp, ForbiddenSourceError, readBodyWithLimit } from '@ledgerly/webhooks/http'
+import type { EdgeSettings, EdgeWebhookOptions } from './settings.js'
+import { settingsFor } from './settings.js'
+
+const USED_HINT =
+  'verify the request before anything reads its body (request.json(), request.text(), formData()), or pass request.clone()'
+
+/** The verification steps, given validated settings; shared by both public entry points. */
+export async function verifyWith<Events extends EventMap>(
+  settings: EdgeSettings,
+  request: Request,
+  rest: unknown[],
+): Promise<VerifiedWebhook<Events>> {
+  if (!(request instanceof Request) && typeof (request as Partial<Request>)?.headers?.get !== 'function') {
+    throw new TypeError('verifyRequest: pass a Fetch Request')
+  }
+  if (settings.isAllowed) {
+    const ip = clientIp(
+      settings.getClientIp(request, ...rest),
+      request.headers.get('x-forwarded-for') ?? undefined,
+      settings.trustProxy,
+    )
+    if (ip === undefined || !settings.isAllowed(ip)) throw new ForbiddenSourceError()
+  }
+  if (request.bodyUsed) {
+    throw new WebhookVerificationError('PAYLOAD_NOT_RAW', 'The request body was already read', USED_HINT)
+  }
+  const payload = await readBodyWithLimit(
+    request.body,
+    request.headers.get('content-length'),
+    settings.maxBodyBytes,
+  )
+  return (await settings.verifier.verify({ payload, headers: request.headers })) as VerifiedWebhook<Events>
+}
+
+/**
+ * Verifies a Fetch `Request` carrying a Ledgerly webhook and resolves to the verified webhook. Reads the
+ * body itself, refusing it over `maxBodyBytes` while it streams. Rejects with a
+ * `WebhookVerificationError` (`code`, `status`) — or a `ForbiddenSourceError` (403) when `allowedIps` is
+ * set and the source is outside it. Options are validated once per options object: keep it in a constant.
+ *
+ * @example
+ * ```ts
+ * import { verifyRequest } from '@ledgerly/webhooks-edge'
+ *
+ * const options = { secret: process.env.LEDGERLY_WEBHOOK_SECRET! }
+ *
+ * export async function POST(request: Request) {
+ *   const webhook = await verifyRequest(request, options) // throws on a bad signature
+ *   console.log(webhook.event, webhook.data.id)
+ *   return new Response(null, { status: 204 })
+ * }
+ * ```
+ */
+export function verifyRequest<Events extends EventMap = LedgerlyEvents>(
+  request: Request,
+  options: EdgeWebhookOptions,
+  ...runtimeArgs: unknown[]
+): Promise<VerifiedWebhook<Events>> {
+  // Options errors throw synchronously, like everywhere else in the SDK; request errors reject.
+  const settings = settingsFor(options, 'verifyRequest')
+  return verifyWith<Events>(settings, request, runtimeArgs)
+}

@@ -1,0 +1,87 @@
+import type { EventMap, LedgerlyEvents, VerifiedWebhook } from '@ledgerly/webhooks'
+import { answerFor, inProgressProblem } from '@ledgerly/webhooks/http'
+import { runOnce } from '@ledgerly/webhooks/idempotency'
+import { type EdgeWebhookOptions, settingsFor } from './settings.js'
+import { verifyWith } from './verify-request.js'
+
+/** Your code for one verified webhook. Return a `Response`, or nothing for `204 No Content`. */
+export type WebhookHandler<Events extends EventMap, Args extends unknown[]> = (
+  webhook: VerifiedWebhook<Events>,
+  request: Request,
+  ...runtimeArgs: Args
+  // biome-ignore lint/suspicious/noConfusingVoidType: a handler that returns nothing answers 204
+) => Response | void | Promise<Response | void>
+
+/** Carries a handler's own 5xx answer out of runOnce, so the claim is released and the answer still sent. */
+class HandlerAnswered5xx extends Error {
+  constructor(readonly response: Response) {
+    super('the handler answered with a 5xx status')
+  }
+}
+
+// Duck-typed: a framework may hand back its own Response class (another realm, an undici copy).
+function isResponse(value: unknown): value is Response {
+  return (
+    value instanceof Response ||
+    (typeof value === 'object' &&
+      value !== null &&
+      typeof (value as Response).status === 'number' &&
+      'headers' in value)
+  )
+}
+
+/**
+ * Wraps a handler into a Fetch handler `(request, ...runtimeArgs) => Promise<Response>` for Cloudflare
+ * Workers, Next.js route handlers, `Deno.serve` and `Bun.serve`. The handler runs only for a verified
+ * webhook; a rejection is answered with `application/problem+json` and its status, and an error thrown
+ * by the handler becomes 500 `INTERNAL_ERROR` (so Ledgerly retries). With `idempotency`, the handler runs
+ * once per event: a duplicate gets 200, one in progress gets 503 + `Retry-After`, and a handler that
+ * throws or answers 5xx releases its claim. Options are validated here, once.
+ *
+ * @example
+ * ```ts
+ * import { withLedgerlyWebhook } from '@ledgerly/webhooks-edge'
+ *
+ * export const POST = withLedgerlyWebhook(
+ *   async (webhook) => {
+ *     console.log(webhook.event, webhook.data.id)
+ *   },
+ *   { secret: process.env.LEDGERLY_WEBHOOK_SECRET! },
+ * )
+ * ```
+ */
+export function withLedgerlyWebhook<
+  Events extends EventMap = LedgerlyEvents,
+  Args extends unknown[] = unknown[],
+>(
+  handler: WebhookHandler<Events, Args>,
+  options: EdgeWebhookOptions,
+): (request: Request, ...runtimeArgs: Args) => Promise<Response> {
+  if (typeof handler !== 'function') throw new TypeError('withLedgerlyWebhook: "handler" must be a function')
+  const settings = settingsFor(options, 'withLedgerlyWebhook')
+
+  return async function ledgerlyWebhookHandler(request: Request, ...runtimeArgs: Args): Promise<Response> {
+    async function run(webhook: VerifiedWebhook<Events>): Promise<Response> {
+      const response = await handler(webhook, request, ...runtimeArgs)
+      return isResponse(response) ? response : new Response(null, { status: 204 })
+    }
+    try {
+      const webhook = await verifyWith<Events>(settings, request, runtimeArgs)
+      const { idempotency } = settings
+      if (!idempotency) return await run(webhook)
+      const result = await runOnce(webhook, idempotency, async function runHandlerOnce() {
+        const response = await run(webhook)
+        if (response.status >= 500) throw new HandlerAnswered5xx(response)
+        return response
+      })
+      if (result.outcome === 'handled') return result.value
+      if (result.outcome === 'duplicate') return new Response(null, { status: 200 })
+      const answer = inProgressProblem(result.retryAfterSeconds)
+      return new Response(answer.body, { status: answer.status, headers: answer.headers })
+    } catch (error) {
+      if (error instanceof HandlerAnswered5xx) return error.response
+      const answer = await answerFor(error, settings.onError)
+      return new Response(answer.body, { status: answer.status, headers: answer.headers })
+    }
+  }
+}

@@ -1,0 +1,4 @@
+// Cloudflare Workers module syntax, run by workerd.
+import { handle } from './handler.js'
+
+export default { fetch: handle }

@@ -1,0 +1,212 @@
+import { WebhookVerificationError } from '@ledgerly/webhooks'
+import { describe, expect, it } from 'vitest'
+// The adapter-neutral bad-inputs table shared with the Hono adapter's tests.
+import { BODY, DIGEST, NOW_MS, requestFor, SECRET, T, wireCases } from '../../hono/test/support/wire-cases.js'
+import { type EdgeWebhookOptions, verifyRequest, withLedgerlyWebhook } from '../src/index.js'
+
+const URL = 'http://localhost/webhooks'
+const SIGNED: Array<[string, string]> = [['x-ledgerly-signature', `t=${T},v1=${DIGEST}`]]
+
+function handlerWith(options: Partial<EdgeWebhookOptions> = {}) {
+  const calls: string[] = []
+  const handle = withLedgerlyWebhook(
+    (webhook) => {
+      calls.push(webhook.id)
+      return Response.json({ event: webhook.event, id: webhook.id })
+    },
+    { secret: SECRET, now: () => NOW_MS, ...options },
+  )
+  return { handle, calls }
+}
+
+async function problemOf(response: Response): Promise<{ code?: string; status?: number }> {
+  expect(response.headers.get('content-type')).toBe('application/problem+json')
+  return response.json()
+}
+
+describe('withLedgerlyWebhook', () => {
+  it.each(wireCases)('$name', async (wire) => {
+    const { handle, calls } = handlerWith()
+    const response = await handle(requestFor(URL, wire))
+    expect(response.status).toBe(wire.status)
+    if (wire.code === undefined) {
+      expect(await response.json()).toEqual({ event: 'entry_persisted', id: 'entry_1' })
+      expect(calls).toEqual(['entry_1'])
+    } else {
+      const problem = await problemOf(response)
+      expect(problem).toMatchObject({ code: wire.code, status: wire.status })
+      expect(JSON.stringify(problem)).not.toContain(DIGEST)
+      expect(calls).toEqual([])
+    }
+  })
+
+  it('D25 Content-Length over maxBodyBytes → 413 without reading', async () => {
+    const { handle } = handlerWith({ maxBodyBytes: 16 })
+    const request = requestFor(URL, { headers: [...SIGNED, ['content-length', '17']], body: 'x'.repeat(17) })
+    const response = await handle(request)
+    expect(response.status).toBe(413)
+    expect(request.bodyUsed).toBe(false)
+  })
+
+  it('D25 endless stream, no Content-Length → 413; the rest is drained (bounded, never kept) and cancelled', async () => {
+    const { handle } = handlerWith({ maxBodyBytes: 4096 })
+    let pulled = 0
+    let cancelled = false
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        pulled += 64 * 1024
+        controller.enqueue(new Uint8Array(64 * 1024))
+      },
+      cancel() {
+        cancelled = true
+      },
+    })
+    const response = await handle(new Request(URL, { method: 'POST', body, duplex: 'half' } as RequestInit))
+    expect(response.status).toBe(413)
+    expect(pulled).toBeLessThanOrEqual(17 * 1024 * 1024)
+    expect(cancelled).toBe(true)
+  })
+
+  it('D26 body already read → 500 PAYLOAD_NOT_RAW', async () => {
+    const { handle, calls } = handlerWith()
+    const request = requestFor(URL, { headers: SIGNED, body: BODY })
+    await request.json()
+    const response = await handle(request)
+    expect(response.status).toBe(500)
+    expect(await problemOf(response)).toMatchObject({ code: 'PAYLOAD_NOT_RAW' })
+    expect(calls).toEqual([])
+  })
+
+  it('a handler returning nothing → 204', async () => {
+    const handle = withLedgerlyWebhook(() => undefined, { secret: SECRET, now: () => NOW_MS })
+    const response = await handle(requestFor(URL, { headers: SIGNED, body: BODY }))
+    expect(response.status).toBe(204)
+  })
+
+  it('a handler that throws → 500 INTERNAL_ERROR without its message, and onError sees it', async () => {
+    const seen: unknown[] = []
+    const handle = withLedgerlyWebhook(
+      () => {
+        throw new Error('db password hunter2')
+      },
+      { secret: SECRET, now: () => NOW_MS, onError: (error) => void seen.push(error) },
+    )
+    const response = await handle(requestFor(URL, { headers: SIGNED, body: BODY }))
+    expect(response.status).toBe(500)
+    const text = await response.text()
+    expect(JSON.parse(text)).toMatchObject({ code: 'INTERNAL_ERROR' })
+    expect(text).not.toContain('hunter2')
+    expect((seen[0] as Error).message).toBe('db password hunter2')
+  })
+
+  it('onError returning an answer → that answer is sent', async () => {
+    const { handle } = handlerWith({ onError: (_error, problem) => ({ ...problem, status: 418 }) })
+    expect((await handle(requestFor(URL, { headers: [], body: BODY }))).status).toBe(418)
+  })
+
+  it('the runtime arguments reach the handler (Workers env and ctx)', async () => {
+    const handle = withLedgerlyWebhook(
+      (_webhook, _request, env: { NAME: string }, ctx: { id: number }) =>
+        Response.json({ name: env.NAME, id: ctx.id }),
+      { secret: SECRET, now: () => NOW_MS },
+    )
+    const response = await handle(
+      requestFor(URL, { headers: SIGNED, body: BODY }),
+      { NAME: 'prod' },
+      { id: 7 },
+    )
+    expect(await response.json()).toEqual({ name: 'prod', id: 7 })
+  })
+
+  it.each<[string, Partial<EdgeWebhookOptions>, unknown[], Array<[string, string]>, number]>([
+    ['no address known', {}, [], [], 403],
+    ['getClientIp inside', { getClientIp: () => '10.0.0.1' }, [], [], 200],
+    ['getClientIp outside', { getClientIp: () => '192.0.2.1' }, [], [], 403],
+    ['Deno info.remoteAddr inside', {}, [{ remoteAddr: { hostname: '10.9.9.9' } }], [], 200],
+    ['Bun server.requestIP outside', {}, [{ requestIP: () => ({ address: '192.0.2.1' }) }], [], 403],
+    [
+      'Bun server.requestIP, IPv4-mapped inside',
+      {},
+      [{ requestIP: () => ({ address: '::ffff:10.0.0.2' }) }],
+      [],
+      200,
+    ],
+    [
+      'cf-connecting-ip via getClientIp',
+      { getClientIp: (r) => r.headers.get('cf-connecting-ip') ?? undefined },
+      [],
+      [['cf-connecting-ip', '10.1.1.1']],
+      200,
+    ],
+    [
+      'X-Forwarded-For without trustProxy',
+      { getClientIp: () => '192.0.2.1' },
+      [],
+      [['x-forwarded-for', '10.0.0.1']],
+      403,
+    ],
+    [
+      'X-Forwarded-For with trustProxy',
+      { getClientIp: () => '192.0.2.1', trustProxy: true },
+      [],
+      [['x-forwarded-for', '10.0.0.1']],
+      200,
+    ],
+  ])('allowedIps ["10.0.0.0/8"], %s → %i', async (_name, options, args, extra, status) => {
+    const { handle, calls } = handlerWith({ allowedIps: ['10.0.0.0/8'], ...options })
+    const response = await (handle as (r: Request, ...a: unknown[]) => Promise<Response>)(
+      requestFor(URL, { headers: [...SIGNED, ...extra], body: BODY }),
+      ...args,
+    )
+    expect(response.status).toBe(status)
+    if (status === 403) {
+      expect(await problemOf(response)).toMatchObject({ code: 'FORBIDDEN_SOURCE' })
+      expect(calls).toEqual([])
+    }
+  })
+
+  it.each<[string, unknown, unknown, RegExp]>([
+    ['handler not a function', 'nope', { secret: SECRET }, /"handler" must be a function/],
+    ['no options', () => undefined, undefined, /options \{ secret \} are required/],
+    ['empty secret', () => undefined, { secret: '' }, /secret/],
+    ['tolerance 1.5', () => undefined, { secret: SECRET, tolerance: 1.5 }, /tolerance/],
+    ['bad allowedIps', () => undefined, { secret: SECRET, allowedIps: ['::1/200'] }, /::1\/200/],
+    ['getClientIp not a function', () => undefined, { secret: SECRET, getClientIp: 1 }, /getClientIp/],
+  ])('withLedgerlyWebhook(%s) → throws when built', (_name, handler, options, message) => {
+    expect(() => withLedgerlyWebhook(handler as never, options as EdgeWebhookOptions)).toThrow(message)
+  })
+})
+
+describe('verifyRequest', () => {
+  const options: EdgeWebhookOptions = { secret: SECRET, now: () => NOW_MS }
+
+  it('signed request → the verified webhook', async () => {
+    const webhook = await verifyRequest(requestFor(URL, { headers: SIGNED, body: BODY }), options)
+    expect(webhook).toMatchObject({ event: 'entry_persisted', id: 'entry_1', secretIndex: 0, timestamp: T })
+    expect(new TextDecoder().decode(webhook.raw)).toBe(BODY)
+  })
+
+  it.each(wireCases.filter((wire) => wire.code !== undefined))('$name (rejects)', async (wire) => {
+    const error = await verifyRequest(requestFor(URL, wire), options).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(WebhookVerificationError)
+    expect(error).toMatchObject({ code: wire.code, status: wire.status })
+  })
+
+  it('the same options object twice → the same validated settings (keys imported once)', async () => {
+    let clockReads = 0
+    const counted: EdgeWebhookOptions = {
+      secret: SECRET,
+      get now() {
+        clockReads++
+        return () => NOW_MS
+      },
+    }
+    await verifyRequest(requestFor(URL, { headers: SIGNED, body: BODY }), counted)
+    await verifyRequest(requestFor(URL, { headers: SIGNED, body: BODY }), counted)
+    expect(clockReads).toBe(1)
+  })
+
+  it('bad options → throws synchronously', () => {
+    expect(() => verifyRequest(new Request(URL), { secret: ' x' })).toThrow(TypeError)
+  })
+})

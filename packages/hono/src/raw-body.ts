@@ -1,0 +1,60 @@
+import { WebhookVerificationError } from '@ledgerly/webhooks'
+import { readBodyWithLimit } from '@ledgerly/webhooks/http'
+import type { HonoRequest } from 'hono'
+
+// Hono caches a body it has read under the method that read it. `arrayBuffer` and `blob` are the exact
+// bytes; `text` (what `c.req.json()` and `c.req.text()` cache) went through a lossy UTF-8 decode, and
+// `json`/`formData`/`parsedBody` are re-serialised values: none of those can be verified.
+const RAW_KEYS = ['arrayBuffer', 'blob'] as const
+
+const NOT_RAW_HINT =
+  'mount ledgerlyWebhook() before any middleware or validator that calls c.req.json(), c.req.text() or c.req.parseBody() on this route, and read the event from c.get("ledgerly")'
+
+function notRaw(how: string): WebhookVerificationError {
+  return new WebhookVerificationError(
+    'PAYLOAD_NOT_RAW',
+    `The request body was already read ${how}`,
+    NOT_RAW_HINT,
+  )
+}
+
+async function cachedBytes(
+  cache: Record<string, unknown>,
+  key: (typeof RAW_KEYS)[number],
+): Promise<Uint8Array> {
+  const value = await cache[key]
+  if (value instanceof ArrayBuffer) return new Uint8Array(value)
+  if (value instanceof Blob) return new Uint8Array(await value.arrayBuffer())
+  throw notRaw(`as ${key}, but the cached value is not bytes`)
+}
+
+function exactBuffer(bytes: Uint8Array): ArrayBuffer {
+  const { buffer, byteOffset, byteLength } = bytes
+  if (byteOffset === 0 && byteLength === buffer.byteLength && buffer instanceof ArrayBuffer) return buffer
+  return bytes.slice().buffer as ArrayBuffer
+}
+
+/**
+ * The request's raw body, read once with the size limit enforced while it streams. Reuses bytes Hono
+ * already cached from `arrayBuffer()`/`blob()`; refuses with `PAYLOAD_NOT_RAW` when the body was read as
+ * text or JSON. Afterwards the bytes are cached as `arrayBuffer`, so a later `c.req.json()` still works.
+ */
+export async function readRawBody(req: HonoRequest, maxBodyBytes: number): Promise<Uint8Array> {
+  const cache = req.bodyCache as Record<string, unknown>
+  for (const key of RAW_KEYS) {
+    if (cache[key] === undefined) continue
+    const bytes = await cachedBytes(cache, key)
+    if (bytes.byteLength > maxBodyBytes) {
+      throw new WebhookVerificationError(
+        'PAYLOAD_TOO_LARGE',
+        `The webhook body is ${bytes.byteLength} bytes, more than the ${maxBodyBytes} allowed`,
+      )
+    }
+    return bytes
+  }
+  for (const key in cache) if (cache[key] !== undefined) throw notRaw(`as ${key} by an earlier middleware`)
+  if (req.raw.bodyUsed) throw notRaw('from c.req.raw by an earlier middleware')
+  const bytes = await readBodyWithLimit(req.raw.body, req.header('content-length'), maxBodyBytes)
+  cache.arrayBuffer = Promise.resolve(exactBuffer(bytes))
+  return bytes
+}
