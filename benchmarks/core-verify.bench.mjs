@@ -4,7 +4,7 @@
 import { cpus } from 'node:os'
 import { do_not_optimize, measure } from 'mitata'
 import { buildFixture, SHAPES, SIZES, standardWebhooksHeaders } from './core/fixtures.mjs'
-import { jsonOnly, nodeBuild, ourSignaturePaths, ourPaths, ourVerifiers, webBuild } from './core/ours.mjs'
+import { jsonOnly, nodeBuild, ourPaths, ourSignaturePaths, ourVerifiers, webBuild } from './core/ours.mjs'
 import { peerPaths } from './core/peers.mjs'
 import { rawVerifiers } from './core/raw.mjs'
 import { formatRate, formatRatio, formatTime, markdownTable } from './core/report.mjs'

@@ -24,7 +24,14 @@ function full(path, shape, raw, peers) {
 
 /** Our verifySignature: headers, timestamp, HMAC and compare, no JSON. */
 function signatureOnly(path, raw, peers) {
-  return { id: `${path}-signature@string`, ours: true, kind: 'signature', raw, peers, expect: isVerifiedSignature }
+  return {
+    id: `${path}-signature@string`,
+    ours: true,
+    kind: 'signature',
+    raw,
+    peers,
+    expect: isVerifiedSignature,
+  }
 }
 
 function isVerifiedSignature(result) {

@@ -1,0 +1,33 @@
+import { readFile } from 'node:fs/promises'
+import { createVerifier, isWebhookVerificationError } from '@ledgerly/webhooks'
+import { flags, integerFlag, parseHeaderLines, secretFlag, UsageError } from '../args.js'
+
+/**
+ * `ledgerly-webhooks verify --secret S --headers h.txt --file body`: checks a captured request and prints
+ * `ok …` or the error code; exits 1 when verification fails.
+ */
+export async function verifyCommand(argv: string[]): Promise<number> {
+  const values = flags(argv, {
+    secret: { type: 'string', multiple: true },
+    headers: { type: 'string' },
+    file: { type: 'string' },
+    tolerance: { type: 'string' },
+  })
+  if (!values.headers || !values.file) throw new UsageError('--headers and --file are required')
+  const secret = secretFlag(values.secret)
+  const tolerance = integerFlag(values.tolerance, 300, 'tolerance', 0)
+  const verifier = createVerifier({ secret, tolerance })
+  const headers = parseHeaderLines(await readFile(values.headers, 'utf8'))
+  const payload = new Uint8Array(await readFile(values.file))
+  try {
+    const webhook = await verifier.verify({ payload, headers })
+    process.stdout.write(
+      `ok event=${webhook.event} id=${webhook.id} timestamp=${webhook.timestamp} secretIndex=${webhook.secretIndex}\n`,
+    )
+    return 0
+  } catch (error) {
+    if (!isWebhookVerificationError(error)) throw error
+    process.stdout.write(`${error.code} (HTTP ${error.status}): ${error.message}\n`)
+    return 1
+  }
+}

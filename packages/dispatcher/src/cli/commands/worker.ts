@@ -1,0 +1,84 @@
+import { DEFAULT_RETRY } from '../../retry.js'
+import { createSignedDispatcher } from '../../signed-dispatcher.js'
+import { backoffFlag, flags, integerFlag, numberFlag, secretFlag, UsageError } from '../args.js'
+
+/**
+ * `ledgerly-webhooks worker --redis URL --url ENDPOINT --secret S`: a BullMQ worker process. Producers in
+ * other processes enqueue with `createSignedDispatcher({ …, queue: bullmqQueue(…), work: false })`.
+ * SIGTERM/SIGINT close it gracefully: running attempts finish, queued ones stay in Redis.
+ */
+export async function workerCommand(argv: string[]): Promise<number> {
+  const values = flags(argv, {
+    redis: { type: 'string' },
+    url: { type: 'string' },
+    secret: { type: 'string', multiple: true },
+    queue: { type: 'string', default: 'ledgerly-webhooks' },
+    concurrency: { type: 'string' },
+    tries: { type: 'string' },
+    backoff: { type: 'string' },
+    'backoff-scale': { type: 'string' },
+    timeout: { type: 'string' },
+    'stalled-interval': { type: 'string' },
+    'lock-duration': { type: 'string' },
+    legacy: { type: 'boolean', default: false },
+    quiet: { type: 'boolean', default: false },
+  })
+  if (!values.redis || !values.url) throw new UsageError('--redis and --url are required')
+  const secret = secretFlag(values.secret)
+  let bullmq: typeof import('../../queues/bullmq/index.js')
+  try {
+    bullmq = await import('../../queues/bullmq/index.js')
+  } catch {
+    process.stderr.write('error: the worker needs the "bullmq" package: npm install bullmq\n')
+    return 1
+  }
+  let dispatcher: ReturnType<typeof createSignedDispatcher>
+  try {
+    const queue = bullmq.bullmqQueue({
+      connection: values.redis,
+      queueName: values.queue,
+      concurrency: integerFlag(values.concurrency, 100, 'concurrency', 1),
+      stalledInterval: integerFlag(values['stalled-interval'], 30_000, 'stalled-interval', 1),
+      lockDuration: integerFlag(values['lock-duration'], 30_000, 'lock-duration', 1),
+    })
+    dispatcher = createSignedDispatcher({
+      url: values.url,
+      secret,
+      queue,
+      format: values.legacy ? 'legacy' : 'compound',
+      defaultRetry: {
+        tries: integerFlag(values.tries, DEFAULT_RETRY.tries, 'tries', 1),
+        backoff: backoffFlag(values.backoff, DEFAULT_RETRY.backoff),
+      },
+      backoffScale: numberFlag(values['backoff-scale'], 1, 'backoff-scale', 0),
+      timeout: numberFlag(values.timeout, 30, 'timeout', 0.001),
+      logLimit: 0,
+    })
+  } catch (error) {
+    throw new UsageError((error as Error).message)
+  }
+  const say = (text: string) => {
+    if (!values.quiet) process.stdout.write(`${text}\n`)
+  }
+  dispatcher.on('success', ({ delivery, attempt }) =>
+    say(`${delivery.deliveryId} attempt ${attempt.attempt}: delivered (HTTP ${attempt.status})`),
+  )
+  dispatcher.on('retry', ({ delivery, attempt }) =>
+    say(
+      `${delivery.deliveryId} attempt ${attempt.attempt}: ${attempt.error?.code}; retry in ${attempt.retryInMs! / 1000} s`,
+    ),
+  )
+  dispatcher.on('failure', ({ delivery, attempt }) =>
+    say(`${delivery.deliveryId} attempt ${attempt.attempt}: FAILED permanently ${attempt.error?.code}`),
+  )
+  process.stdout.write(`worker ${process.pid} consuming queue "${values.queue}" for ${values.url}\n`)
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', () => resolve())
+    process.once('SIGTERM', () => resolve())
+  })
+  const { pending, interrupted } = await dispatcher.close({ timeoutMs: 30_000 })
+  process.stdout.write(
+    `worker stopped: ${pending.length} job(s) left in Redis, ${interrupted.length} interrupted\n`,
+  )
+  return 0
+}

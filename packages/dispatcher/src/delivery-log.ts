@@ -1,0 +1,38 @@
+import type { AttemptRecord, DeliveryRecord } from './types.js'
+
+/** Read access to the dispatcher's record of deliveries and their attempts. */
+export interface DeliveryLog {
+  /** One delivery with every attempt so far, or undefined when unknown or already evicted. */
+  get(deliveryId: string): DeliveryRecord | undefined
+  /** Every delivery kept, oldest first. */
+  all(): DeliveryRecord[]
+}
+
+/** The writable log the dispatcher keeps; bounded so a long-running sender does not grow without end. */
+export interface WritableDeliveryLog extends DeliveryLog {
+  open(deliveryId: string, event: string, endpoint: string): DeliveryRecord
+  add(record: DeliveryRecord, attempt: AttemptRecord): void
+}
+
+/** Keeps the newest `limit` deliveries (a Map iterates in insertion order, so the oldest go first). */
+export function createDeliveryLog(limit: number): WritableDeliveryLog {
+  const records = new Map<string, DeliveryRecord>()
+  return {
+    get: (deliveryId) => records.get(deliveryId),
+    all: () => [...records.values()],
+    open(deliveryId, event, endpoint) {
+      const existing = records.get(deliveryId)
+      if (existing) return existing
+      const record: DeliveryRecord = { deliveryId, event, endpoint, state: 'pending', attempts: [] }
+      if (limit === 0) return record
+      records.set(deliveryId, record)
+      if (records.size > limit) records.delete(records.keys().next().value!)
+      return record
+    },
+    add(record, attempt) {
+      record.attempts.push(attempt)
+      if (attempt.outcome === 'delivered') record.state = 'delivered'
+      else if (attempt.outcome === 'failed') record.state = 'failed'
+    },
+  }
+}

@@ -1,0 +1,49 @@
+import type { AttemptRecord, DeliveryRecord } from './types.js'
+
+/** Payloads of the dispatcher's lifecycle events. */
+export interface DispatcherEvents {
+  /** An attempt is about to be sent. */
+  attempt: { delivery: DeliveryRecord; attempt: number }
+  /** A 2xx arrived. */
+  success: { delivery: DeliveryRecord; attempt: AttemptRecord }
+  /** A retryable failure; the next attempt is scheduled in `attempt.retryInMs`. */
+  retry: { delivery: DeliveryRecord; attempt: AttemptRecord }
+  /** A permanent failure, or tries exhausted. */
+  failure: { delivery: DeliveryRecord; attempt: AttemptRecord }
+}
+
+/** Name of a dispatcher event. */
+export type DispatcherEventName = keyof DispatcherEvents
+
+/** A listener of one dispatcher event. */
+export type DispatcherListener<Name extends DispatcherEventName> = (payload: DispatcherEvents[Name]) => void
+
+/** A tiny typed emitter. Listener errors are caught so an observer can never break a delivery. */
+export function createHooks() {
+  const listeners: { [Name in DispatcherEventName]: Set<DispatcherListener<Name>> } = {
+    attempt: new Set(),
+    success: new Set(),
+    retry: new Set(),
+    failure: new Set(),
+  }
+  return {
+    on<Name extends DispatcherEventName>(name: Name, listener: DispatcherListener<Name>): () => void {
+      const set = listeners[name] as Set<DispatcherListener<Name>> | undefined
+      if (!set) throw new TypeError(`dispatcher.on: unknown event "${String(name)}"`)
+      if (typeof listener !== 'function') throw new TypeError('dispatcher.on: listener must be a function')
+      set.add(listener)
+      return function unsubscribe() {
+        set.delete(listener)
+      }
+    },
+    emit<Name extends DispatcherEventName>(name: Name, payload: DispatcherEvents[Name]): void {
+      for (const listener of listeners[name] as Set<DispatcherListener<Name>>) {
+        try {
+          listener(payload)
+        } catch {
+          // Observers must not turn a delivered webhook into a failed one.
+        }
+      }
+    },
+  }
+}

@@ -1,0 +1,152 @@
+import type { SecretInput, SignatureFormat } from '@ledgerly/webhooks'
+import type { Dispatcher } from 'undici'
+import type { DeliveryQueue } from './queues/contract.js'
+import { DEFAULT_RETRY, retryPolicyOption } from './retry.js'
+import type { RetryPolicy } from './types.js'
+
+/** Options of {@link createSignedDispatcher}. */
+export interface SignedDispatcherOptions {
+  /** The receiver's URL (http or https). */
+  url: string | URL
+  /** The shared secret; during rotation several, and each attempt carries one `v1` per secret. */
+  secret: SecretInput
+  /** `'compound'` (default, `t=…,v1=…`) or `'legacy'` (bare hex, the seed's PHP form; one secret only). */
+  format?: SignatureFormat
+  /** Per-event retry policies, e.g. `{ entry_persisted: { tries: 5, backoff: [1, 5, 30] } }`. */
+  retry?: Record<string, RetryPolicy>
+  /** Policy of events not listed in `retry`. Default `{ tries: 3, backoff: [10, 30, 60] }`. */
+  defaultRetry?: RetryPolicy
+  /** Multiplies every wait (backoff and `Retry-After`). Default 1. Tests and demos use e.g. 0.01. */
+  backoffScale?: number
+  /** Spread each backoff uniformly over ±`jitter` of its value, 0 to 1. Default 0. */
+  jitter?: number
+  /** 3xx/4xx statuses to retry anyway (every other 3xx/4xx is permanent). Default none. */
+  retryStatuses?: readonly number[]
+  /** Largest `Retry-After` honoured, seconds; a longer one is cut to this. Default 300. */
+  maxRetryAfter?: number
+  /** Per-attempt timeout in seconds, response body included. Default 30. */
+  timeout?: number
+  /** Bytes of the response body read (and kept in the log); the rest is discarded. Default 4096. */
+  maxResponseBytes?: number
+  /** The queue. Default `memoryQueue()`. */
+  queue?: DeliveryQueue
+  /** Run attempts in this process. `false` makes a producer that only enqueues. Default true. */
+  work?: boolean
+  /** An undici dispatcher (Agent, Pool…) to share keep-alive pools between dispatchers. */
+  agent?: Dispatcher
+  /** Keep-alive connections per origin when the dispatcher builds its own Agent. Default unlimited. */
+  connections?: number
+  /** Extra headers on every attempt (custom authentication). Cannot override the Ledgerly ones. */
+  headers?: Record<string, string>
+  /** Deliveries kept in `dispatcher.log`. Default 1000; 0 keeps none. */
+  logLimit?: number
+  /** Clock in epoch milliseconds, for the signed timestamp. Default `Date.now`. */
+  now?: () => number
+  /** Random source in [0, 1), for jitter. Default `Math.random`. */
+  random?: () => number
+}
+
+/** Options after validation. */
+export interface ResolvedOptions {
+  url: URL
+  retry: Map<string, RetryPolicy>
+  defaultRetry: RetryPolicy
+  backoffScale: number
+  jitter: number
+  retryStatuses: ReadonlySet<number>
+  maxRetryAfter: number
+  timeoutMs: number
+  maxResponseBytes: number
+  headers: Record<string, string>
+  logLimit: number
+  now: () => number
+  random: () => number
+}
+
+const RESERVED_HEADER = /^(x-ledgerly-|content-type$|content-length$|host$|webhook-)/i
+
+function finiteAtLeast(value: unknown, fallback: number, min: number, name: string): number {
+  if (value === undefined) return fallback
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min) {
+    throw new RangeError(
+      `createSignedDispatcher: "${name}" must be a finite number >= ${min}, got ${String(value)}`,
+    )
+  }
+  return value
+}
+
+function wholeAtLeast(value: unknown, fallback: number, min: number, name: string): number {
+  const number = finiteAtLeast(value, fallback, min, name)
+  if (!Number.isInteger(number)) throw new RangeError(`createSignedDispatcher: "${name}" must be an integer`)
+  return number
+}
+
+function urlOption(value: unknown): URL {
+  let url: URL
+  try {
+    url = new URL(String(value))
+  } catch {
+    throw new TypeError('createSignedDispatcher: "url" must be an absolute http(s) URL')
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new TypeError(`createSignedDispatcher: "url" must use http or https, got ${url.protocol}`)
+  }
+  if (url.username || url.password) {
+    throw new TypeError('createSignedDispatcher: "url" must not carry credentials; use "headers" instead')
+  }
+  return url
+}
+
+function function_<T>(value: unknown, fallback: T, name: string): T {
+  if (value === undefined) return fallback
+  if (typeof value !== 'function') throw new TypeError(`createSignedDispatcher: "${name}" must be a function`)
+  return value as T
+}
+
+/** Validates everything once, so a bad option fails when the dispatcher is built, never per delivery. */
+export function resolveOptions(options: SignedDispatcherOptions): ResolvedOptions {
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError('createSignedDispatcher: options { url, secret } are required')
+  }
+  const retry = new Map<string, RetryPolicy>()
+  for (const [event, policy] of Object.entries(options.retry ?? {})) {
+    retry.set(event, retryPolicyOption(policy, `createSignedDispatcher: "retry.${event}"`))
+  }
+  const statuses = options.retryStatuses ?? []
+  if (!Array.isArray(statuses) || statuses.some((s) => !Number.isInteger(s) || s < 300 || s > 499)) {
+    throw new RangeError(
+      'createSignedDispatcher: "retryStatuses" must list 3xx/4xx statuses (5xx are always retried)',
+    )
+  }
+  const headers: Record<string, string> = {}
+  for (const [name, value] of Object.entries(options.headers ?? {})) {
+    if (RESERVED_HEADER.test(name)) {
+      throw new TypeError(
+        `createSignedDispatcher: header "${name}" is set by the dispatcher and cannot be overridden`,
+      )
+    }
+    if (typeof value !== 'string')
+      throw new TypeError(`createSignedDispatcher: header "${name}" must be a string`)
+    headers[name.toLowerCase()] = value
+  }
+  const jitter = finiteAtLeast(options.jitter, 0, 0, 'jitter')
+  if (jitter > 1) throw new RangeError('createSignedDispatcher: "jitter" must be between 0 and 1')
+  return {
+    url: urlOption(options.url),
+    retry,
+    defaultRetry:
+      options.defaultRetry === undefined
+        ? DEFAULT_RETRY
+        : retryPolicyOption(options.defaultRetry, 'createSignedDispatcher: "defaultRetry"'),
+    backoffScale: finiteAtLeast(options.backoffScale, 1, 0, 'backoffScale'),
+    jitter,
+    retryStatuses: new Set(statuses),
+    maxRetryAfter: finiteAtLeast(options.maxRetryAfter, 300, 0, 'maxRetryAfter'),
+    timeoutMs: Math.round(finiteAtLeast(options.timeout, 30, 0.001, 'timeout') * 1000),
+    maxResponseBytes: wholeAtLeast(options.maxResponseBytes, 4096, 0, 'maxResponseBytes'),
+    headers,
+    logLimit: wholeAtLeast(options.logLimit, 1000, 0, 'logLimit'),
+    now: function_(options.now, Date.now, 'now'),
+    random: function_(options.random, Math.random, 'random'),
+  }
+}

@@ -1,0 +1,48 @@
+import type { WebhookPayload } from './types.js'
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true })
+const EVENT_NAME = /^[\x21-\x7e]{1,200}$/
+const DELIVERY_ID = /^[A-Za-z0-9_.-]{1,128}$/
+
+/**
+ * The exact body every attempt sends. Objects are serialised once here; strings and bytes are kept as
+ * given (bytes must be UTF-8, because a queue stores the body as text).
+ */
+export function bodyText(payload: WebhookPayload): string {
+  if (typeof payload === 'string') return payload
+  if (payload instanceof Uint8Array) {
+    try {
+      return strictUtf8.decode(payload)
+    } catch {
+      throw new TypeError('dispatch: a byte payload must be valid UTF-8')
+    }
+  }
+  if (typeof payload !== 'object' || payload === null) {
+    throw new TypeError('dispatch: "payload" must be an object, a string or a Uint8Array')
+  }
+  let text: string | undefined
+  try {
+    text = JSON.stringify(payload)
+  } catch (error) {
+    throw new TypeError(`dispatch: "payload" cannot be serialised as JSON (${(error as Error).message})`)
+  }
+  if (typeof text !== 'string') throw new TypeError('dispatch: "payload" serialised to nothing')
+  return text
+}
+
+/** An event name travels in a header: visible ASCII, at most 200 characters. */
+export function eventOption(event: unknown): string {
+  if (typeof event !== 'string' || !EVENT_NAME.test(event)) {
+    throw new TypeError('dispatch: "event" must be 1 to 200 visible ASCII characters, e.g. "entry_persisted"')
+  }
+  return event
+}
+
+/** A caller-chosen delivery id; it ends up in a header and in job ids. */
+export function deliveryIdOption(id: unknown): string | undefined {
+  if (id === undefined) return undefined
+  if (typeof id !== 'string' || !DELIVERY_ID.test(id)) {
+    throw new TypeError('dispatch: "deliveryId" must be 1 to 128 letters, digits, "_", "-" or "."')
+  }
+  return id
+}

@@ -1,0 +1,169 @@
+import type {
+  CloseOptions,
+  DeliveryHandler,
+  DeliveryJob,
+  DeliveryQueue,
+  EnqueueOptions,
+  QueueCloseReport,
+  QueueCounts,
+} from './contract.js'
+
+/** Options of {@link memoryQueue}. */
+export interface MemoryQueueOptions {
+  /** Jobs running at once (deliveries in flight). Default 100. */
+  concurrency?: number
+  /** How long `close()` lets running jobs finish, in milliseconds. Default 30 000. */
+  closeTimeoutMs?: number
+  /** Called when a handler rejects (an unexpected fault, never a failed delivery). Default: ignore. */
+  onError?: (error: unknown, job: DeliveryJob) => void
+}
+
+function positiveInteger(value: unknown, fallback: number, name: string): number {
+  if (value === undefined) return fallback
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+    throw new RangeError(`memoryQueue: "${name}" must be an integer >= 1, got ${String(value)}`)
+  }
+  return value
+}
+
+/**
+ * The embedded queue: jobs live in this process's memory, delayed jobs on timers, at most `concurrency`
+ * running at once. Nothing survives a crash (use a Redis-backed driver for that); `close()` says what
+ * was still pending so you can log or persist it.
+ *
+ * @example
+ * ```ts
+ * import { createSignedDispatcher, memoryQueue } from '@ledgerly/webhooks-dispatcher'
+ *
+ * const queue = memoryQueue({ concurrency: 200 })
+ * const dispatcher = createSignedDispatcher({ url, secret, queue })
+ * process.on('SIGTERM', async () => {
+ *   const { pending, interrupted } = await dispatcher.close({ timeoutMs: 10_000 })
+ *   console.log(`${pending.length} pending, ${interrupted.length} interrupted`)
+ * })
+ * ```
+ */
+export function memoryQueue(options: MemoryQueueOptions = {}): DeliveryQueue {
+  const concurrency = positiveInteger(options.concurrency, 100, 'concurrency')
+  const defaultCloseTimeout = positiveInteger(options.closeTimeoutMs, 30_000, 'closeTimeoutMs')
+  const onError = options.onError ?? (() => {})
+
+  const ready: (DeliveryJob | undefined)[] = []
+  let head = 0
+  const delayed = new Map<string, { job: DeliveryJob; timer: NodeJS.Timeout }>()
+  const active = new Map<string, DeliveryJob>()
+  const enqueuedAfterClose: DeliveryJob[] = []
+  let handler: DeliveryHandler | undefined
+  let closed = false
+  let idleWaiters: (() => void)[] = []
+  let activeSettled: (() => void) | undefined
+
+  const readyIds = new Set<string>()
+  const holds = (id: string) => readyIds.has(id) || delayed.has(id) || active.has(id)
+  const isIdle = () => head >= ready.length && delayed.size === 0 && active.size === 0
+
+  function notifyIdle() {
+    if (!isIdle() && !closed) return
+    const waiters = idleWaiters
+    idleWaiters = []
+    for (const resolve of waiters) resolve()
+  }
+
+  function run(job: DeliveryJob) {
+    active.set(job.id, job)
+    handler!(job)
+      .catch((error: unknown) => onError(error, job))
+      .finally(function jobSettled() {
+        active.delete(job.id)
+        if (active.size === 0) activeSettled?.()
+        pump()
+      })
+  }
+
+  function pump() {
+    while (handler && !closed && active.size < concurrency && head < ready.length) {
+      const job = ready[head]!
+      ready[head++] = undefined
+      readyIds.delete(job.id)
+      run(job)
+    }
+    // Compact the ready list now and then so a long-lived queue does not grow without bound.
+    if (head > 1024 && head * 2 > ready.length) {
+      ready.splice(0, head)
+      head = 0
+    }
+    notifyIdle()
+  }
+
+  return {
+    name: 'memory',
+
+    async enqueue(job: DeliveryJob, enqueueOptions: EnqueueOptions = {}) {
+      if (closed) {
+        enqueuedAfterClose.push(job)
+        return
+      }
+      // Ids are deterministic, so a second enqueue of the same attempt is a no-op.
+      if (holds(job.id)) return
+      const delayMs = Math.max(0, enqueueOptions.delayMs ?? 0)
+      if (delayMs === 0) {
+        readyIds.add(job.id)
+        ready.push(job)
+        pump()
+        return
+      }
+      const timer = setTimeout(function delayElapsed() {
+        delayed.delete(job.id)
+        readyIds.add(job.id)
+        ready.push(job)
+        pump()
+      }, delayMs)
+      delayed.set(job.id, { job, timer })
+    },
+
+    process(jobHandler: DeliveryHandler) {
+      if (handler) throw new Error('memoryQueue: process() was already called; one handler per queue')
+      handler = jobHandler
+      pump()
+    },
+
+    drained() {
+      if (isIdle() || closed) return Promise.resolve()
+      return new Promise<void>((resolve) => idleWaiters.push(resolve))
+    },
+
+    async counts(): Promise<QueueCounts> {
+      return { waiting: ready.length - head, delayed: delayed.size, active: active.size }
+    },
+
+    async close(closeOptions: CloseOptions = {}): Promise<QueueCloseReport> {
+      const timeoutMs = closeOptions.timeoutMs ?? defaultCloseTimeout
+      closed = true
+      const pending: DeliveryJob[] = ready.slice(head).filter((job): job is DeliveryJob => job !== undefined)
+      ready.length = 0
+      head = 0
+      readyIds.clear()
+      for (const { job, timer } of delayed.values()) {
+        clearTimeout(timer)
+        pending.push(job)
+      }
+      delayed.clear()
+      notifyIdle()
+      if (active.size > 0) {
+        let timer: NodeJS.Timeout | undefined
+        await Promise.race([
+          new Promise<void>((resolve) => {
+            activeSettled = resolve
+          }),
+          new Promise<void>((resolve) => {
+            timer = setTimeout(resolve, timeoutMs)
+          }),
+        ])
+        clearTimeout(timer)
+      }
+      // Follow-up attempts scheduled by jobs that finished during the close are pending too.
+      pending.push(...enqueuedAfterClose.splice(0))
+      return { pending, interrupted: [...active.values()] }
+    },
+  }
+}

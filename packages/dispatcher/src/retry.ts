@@ -1,0 +1,103 @@
+import type { DeliveryErrorCode, RetryPolicy } from './types.js'
+
+/**
+ * The seed's default: `entry_persisted => ['tries' => 3, 'backoff' => [10, 30, 60]]`, i.e. three attempts
+ * in all, 10 s before the first retry and 30 s before the second (60 s would follow a third retry).
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_RETRY } from '@ledgerly/webhooks-dispatcher'
+ * DEFAULT_RETRY // { tries: 3, backoff: [10, 30, 60] }
+ * ```
+ */
+export const DEFAULT_RETRY: RetryPolicy = Object.freeze({ tries: 3, backoff: Object.freeze([10, 30, 60]) })
+
+/** Validates one retry policy (once, when the dispatcher is built). */
+export function retryPolicyOption(value: unknown, label: string): RetryPolicy {
+  if (typeof value !== 'object' || value === null) throw new TypeError(`${label} must be { tries, backoff }`)
+  const { tries, backoff } = value as Partial<RetryPolicy>
+  if (typeof tries !== 'number' || !Number.isInteger(tries) || tries < 1) {
+    throw new RangeError(`${label}.tries must be an integer >= 1 (attempts in all), got ${String(tries)}`)
+  }
+  if (!Array.isArray(backoff) || (tries > 1 && backoff.length === 0)) {
+    throw new TypeError(`${label}.backoff must be an array of seconds with at least one entry when tries > 1`)
+  }
+  for (const seconds of backoff) {
+    if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0) {
+      throw new RangeError(`${label}.backoff entries must be finite seconds >= 0, got ${String(seconds)}`)
+    }
+  }
+  return { tries, backoff: [...backoff] }
+}
+
+/**
+ * Seconds before the n-th retry (n is 1-based), Laravel style: `backoff[min(n - 1, length - 1)]`, so the
+ * last entry repeats.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_RETRY, backoffSeconds } from '@ledgerly/webhooks-dispatcher'
+ * backoffSeconds(DEFAULT_RETRY, 1) // 10
+ * backoffSeconds({ tries: 6, backoff: [1, 5] }, 4) // 5
+ * ```
+ */
+export function backoffSeconds(policy: RetryPolicy, retry: number): number {
+  const index = Math.min(retry - 1, policy.backoff.length - 1)
+  return policy.backoff[index] ?? 0
+}
+
+/** How an HTTP status ends an attempt. */
+export function classifyStatus(
+  status: number,
+  retryStatuses: ReadonlySet<number>,
+): { ok: true } | { ok: false; code: DeliveryErrorCode; retryable: boolean } {
+  if (status >= 200 && status < 300) return { ok: true }
+  const retryable = retryStatuses.has(status)
+  if (status >= 500) return { ok: false, code: 'SERVER_ERROR', retryable: true }
+  if (status >= 400) return { ok: false, code: 'CLIENT_ERROR', retryable }
+  if (status >= 300) return { ok: false, code: 'REDIRECT', retryable }
+  return { ok: false, code: 'UNEXPECTED_STATUS', retryable }
+}
+
+/**
+ * Parses `Retry-After` (delay-seconds or an HTTP date) into seconds from `nowMs`; undefined when absent
+ * or unparseable. Never negative.
+ */
+export function retryAfterSeconds(header: string | undefined, nowMs: number): number | undefined {
+  if (header === undefined) return undefined
+  const text = header.trim()
+  if (/^\d{1,10}$/.test(text)) return Number(text)
+  // HTTP dates start with a day name; anything else (`-5`, `1.5`) is not a delay we understand.
+  if (text.length > 64 || !/^[A-Za-z]{3,9},? /.test(text)) return undefined
+  const date = Date.parse(text)
+  if (Number.isNaN(date)) return undefined
+  return Math.max(0, (date - nowMs) / 1000)
+}
+
+/** Inputs of {@link retryDelayMs}. */
+export interface RetryDelayInput {
+  policy: RetryPolicy
+  /** The retry about to be scheduled, 1-based (after attempt n comes retry n). */
+  retry: number
+  /** Seconds from the response's `Retry-After`, if any. */
+  retryAfter: number | undefined
+  /** Upper bound on an honoured `Retry-After`, seconds. */
+  maxRetryAfter: number
+  /** Fraction in [0, 1]: the delay is spread uniformly over ±jitter around the backoff. */
+  jitter: number
+  /** Multiplies every wait (tests and demos run fast without touching the policy). */
+  scale: number
+  random: () => number
+}
+
+/**
+ * Milliseconds before the next attempt: the policy's backoff (with jitter), or a longer `Retry-After`
+ * capped at `maxRetryAfter`, all multiplied by `scale`.
+ */
+export function retryDelayMs(input: RetryDelayInput): number {
+  let seconds = backoffSeconds(input.policy, input.retry)
+  if (input.jitter > 0) seconds *= 1 + input.jitter * (2 * input.random() - 1)
+  if (input.retryAfter !== undefined)
+    seconds = Math.max(seconds, Math.min(input.retryAfter, input.maxRetryAfter))
+  return Math.round(seconds * 1000 * input.scale)
+}

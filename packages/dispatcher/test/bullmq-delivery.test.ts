@@ -1,0 +1,62 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createSignedDispatcher } from '../src/index.js'
+import { bullmqQueue } from '../src/queues/bullmq/index.js'
+import { deliverySuite } from './helpers/delivery-suite.js'
+import { startRedis } from './helpers/redis.js'
+import { entryPayload, startServer, statuses } from './helpers/server.js'
+
+// The same end-to-end suite as the memory queue, unchanged, with jobs in a real redis-server.
+let redis: Awaited<ReturnType<typeof startRedis>>
+beforeAll(async () => {
+  redis = await startRedis()
+})
+afterAll(() => redis.stop())
+
+let counter = 0
+deliverySuite('bullmq', () =>
+  bullmqQueue({ connection: redis.url, queueName: `suite-${process.pid}-${++counter}`, pollInterval: 10 }),
+)
+
+describe('bullmq README example', () => {
+  it('producer (work: false) + worker on the same queue → delivered; producer close leaves nothing pending', async () => {
+    const server = await startServer(statuses(200))
+    const queueName = `readme-${process.pid}`
+    const producer = createSignedDispatcher({
+      url: server.url,
+      secret: 'readme-secret',
+      queue: bullmqQueue({ connection: redis.url, queueName }),
+      work: false,
+    })
+    const worker = createSignedDispatcher({
+      url: server.url,
+      secret: 'readme-secret',
+      queue: bullmqQueue({ connection: redis.url, queueName, pollInterval: 10 }),
+    })
+    await producer.dispatch(entryPayload('entry_readme'), 'entry_persisted')
+    await worker.drained()
+    expect(server.received).toHaveLength(1)
+    expect(await worker.queue.counts()).toEqual({ waiting: 0, delayed: 0, active: 0 })
+    expect(await producer.close()).toEqual({ pending: [], interrupted: [] })
+    await worker.close()
+    await server.close()
+  })
+
+  it('close with a delayed retry → reported as pending and still in Redis for the next worker', async () => {
+    const server = await startServer(statuses(503))
+    const queueName = `pending-${process.pid}`
+    const worker = createSignedDispatcher({
+      url: server.url,
+      secret: 'readme-secret',
+      queue: bullmqQueue({ connection: redis.url, queueName }),
+    })
+    const retried = new Promise((resolve) => worker.on('retry', resolve))
+    await worker.dispatch(entryPayload('entry_pending'), 'entry_persisted', { deliveryId: 'dlv_pending' })
+    await retried
+    const report = await worker.close()
+    expect(report.pending.map((job) => job.id)).toEqual(['dlv_pending-2'])
+    const inspector = bullmqQueue({ connection: redis.url, queueName })
+    expect(await inspector.counts()).toMatchObject({ delayed: 1 })
+    await inspector.close()
+    await server.close()
+  })
+})

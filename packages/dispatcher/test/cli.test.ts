@@ -1,0 +1,186 @@
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createVerifier } from '@ledgerly/webhooks'
+import { afterEach, describe, expect, it } from 'vitest'
+import { runCli, startCli } from './helpers/cli.js'
+import { closedPort, startServer, statuses } from './helpers/server.js'
+
+const secret = 'cli-test-secret'
+const dir = mkdtempSync(join(tmpdir(), 'ledgerly-cli-'))
+const bodyFile = join(dir, 'body.json')
+const body = '{"event":"entry_persisted","data":{"id":"entry_cli","action":"x"}}'
+writeFileSync(bodyFile, body)
+const cleanups: (() => Promise<unknown>)[] = []
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0)) await cleanup()
+})
+
+describe('ledgerly-webhooks CLI (the built bin)', () => {
+  it('secret → a fresh random secret each time, exit 0', async () => {
+    const [a, b] = await Promise.all([runCli(['secret']), runCli(['secret'])])
+    expect(a.code).toBe(0)
+    expect(a.stdout.trim()).toMatch(/^\S{32,}$/)
+    expect(a.stdout).not.toBe(b.stdout)
+  })
+
+  it('sign → headers the core verifier accepts, and a curl command', async () => {
+    const { code, stdout } = await runCli([
+      'sign',
+      '--secret',
+      secret,
+      '--file',
+      bodyFile,
+      '--url',
+      'http://h/x',
+    ])
+    expect(code).toBe(0)
+    expect(stdout).toContain("curl -sS -X POST 'http://h/x'")
+    expect(stdout).toContain(`--data-binary @'${bodyFile}'`)
+    const headers = Object.fromEntries(
+      stdout.split('\n').flatMap((line) => (/^x-ledgerly-/.test(line) ? [line.split(': ')] : [])),
+    )
+    await expect(createVerifier({ secret }).verify({ payload: body, headers })).resolves.toMatchObject({
+      id: 'entry_cli',
+    })
+  })
+
+  it('sign → verify round trip → ok, exit 0; wrong secret → SIGNATURE_MISMATCH, exit 1', async () => {
+    const signed = await runCli(['sign', '--secret', secret, '--file', bodyFile])
+    const headersFile = join(dir, 'h.txt')
+    writeFileSync(headersFile, `POST /webhooks HTTP/1.1\r\n${signed.stdout}`)
+    const ok = await runCli(['verify', '--secret', secret, '--headers', headersFile, '--file', bodyFile])
+    expect(ok).toMatchObject({ code: 0 })
+    expect(ok.stdout).toMatch(/^ok event=entry_persisted id=entry_cli /)
+    const bad = await runCli([
+      'verify',
+      '--secret',
+      'other-secret',
+      '--headers',
+      headersFile,
+      '--file',
+      bodyFile,
+    ])
+    expect(bad.code).toBe(1)
+    expect(bad.stdout).toMatch(/^SIGNATURE_MISMATCH \(HTTP 401\)/)
+  })
+
+  it('verify of a stale capture → TIMESTAMP_TOO_OLD, exit 1; --tolerance widens the window', async () => {
+    const signed = await runCli(['sign', '--secret', secret, '--file', bodyFile, '--timestamp', '1700000000'])
+    const headersFile = join(dir, 'stale.txt')
+    writeFileSync(headersFile, signed.stdout)
+    const stale = await runCli(['verify', '--headers', headersFile, '--file', bodyFile], {
+      LEDGERLY_WEBHOOK_SECRET: secret,
+    })
+    expect(stale.code).toBe(1)
+    expect(stale.stdout).toMatch(/^TIMESTAMP_TOO_OLD/)
+    const wide = await runCli(
+      ['verify', '--headers', headersFile, '--file', bodyFile, '--tolerance', '999999999'],
+      {
+        LEDGERLY_WEBHOOK_SECRET: secret,
+      },
+    )
+    expect(wide.code).toBe(0)
+  })
+
+  it('send to 500, 500, 200 with --backoff 0.05 → 3 attempts printed, exit 0', async () => {
+    const server = await startServer(statuses(500, 500, 200))
+    cleanups.push(server.close)
+    const { code, stdout } = await runCli([
+      'send',
+      '--url',
+      server.url,
+      '--secret',
+      secret,
+      '--backoff',
+      '0.05,0.1',
+    ])
+    expect(code).toBe(0)
+    expect(stdout).toMatch(/attempt 1: SERVER_ERROR HTTP 500; retry in 0\.05 s/)
+    expect(stdout).toMatch(/attempt 2: SERVER_ERROR HTTP 500; retry in 0\.1 s/)
+    expect(stdout).toMatch(/attempt 3: delivered \(HTTP 200/)
+    expect(server.received).toHaveLength(3)
+  })
+
+  it('send --count 3 --legacy → 3 deliveries with bare-hex signatures', async () => {
+    const server = await startServer(statuses(204))
+    cleanups.push(server.close)
+    const { code } = await runCli([
+      'send',
+      '--url',
+      server.url,
+      '--secret',
+      secret,
+      '--count',
+      '3',
+      '--legacy',
+    ])
+    expect(code).toBe(0)
+    expect(server.received).toHaveLength(3)
+    for (const request of server.received)
+      expect(request.headers['x-ledgerly-signature']).toMatch(/^[0-9a-f]{64}$/)
+  })
+
+  it('send to a 422 → exit 1 with CLIENT_ERROR printed', async () => {
+    const server = await startServer(statuses(422))
+    cleanups.push(server.close)
+    const { code, stderr } = await runCli(['send', '--url', server.url, '--secret', secret])
+    expect(code).toBe(1)
+    expect(stderr).toMatch(/failed permanently: CLIENT_ERROR/)
+    expect(server.received).toHaveLength(1)
+  })
+
+  it('send to a closed port with --tries 2 → exit 1 with NETWORK_ERROR', async () => {
+    const port = await closedPort()
+    const { code, stdout, stderr } = await runCli([
+      'send',
+      '--url',
+      `http://127.0.0.1:${port}/`,
+      '--secret',
+      secret,
+      '--tries',
+      '2',
+      '--backoff',
+      '0.01',
+    ])
+    expect(code).toBe(1)
+    expect(stdout.match(/NETWORK_ERROR/g)).toHaveLength(2)
+    expect(stderr).toMatch(/NETWORK_ERROR/)
+  })
+
+  it('listen → prints verified events, rejects forgeries with their code', async () => {
+    const listener = startCli(['listen', '--port', '0', '--secret', secret], /127\.0\.0\.1:(\d+)/)
+    cleanups.push(listener.stop)
+    const [, port] = await listener.started
+    const url = `http://127.0.0.1:${port}/`
+    const sent = await runCli(['send', '--url', url, '--secret', secret, '--file', bodyFile])
+    expect(sent.code).toBe(0)
+    const resent = await runCli(['send', '--url', url, '--secret', secret, '--file', bodyFile])
+    expect(resent.code).toBe(0)
+    const forged = await runCli(['send', '--url', url, '--secret', 'forger-secret', '--file', bodyFile])
+    expect(forged.code).toBe(1)
+    const unsigned = await fetch(url, { method: 'POST', body })
+    expect(unsigned.status).toBe(400)
+    await expect.poll(listener.output).toMatch(/MISSING_SIGNATURE/)
+    const output = listener.output()
+    expect(output).toMatch(/✔ entry_persisted id=entry_cli attempt=1\n/)
+    expect(output).toMatch(/✔ entry_persisted id=entry_cli attempt=1 \(duplicate, ignored\)/)
+    expect(output).toMatch(/✘ SIGNATURE_MISMATCH \(HTTP 401\)/)
+  })
+
+  it.each([
+    [['nope'], /unknown command/],
+    [['send', '--secret', secret], /--url is required/],
+    [['send', '--url', 'http://x/', '--secret', secret, '--backoff', '1,,2'], /--backoff must be/],
+    [['send', '--url', 'http://x/', '--secret', secret, '--tries', '0'], /--tries must be/],
+    [['sign', '--secret', secret], /--file is required/],
+    [['sign', '--file', bodyFile, '--bogus'], /Unknown option '--bogus'/],
+    [['send', '--url', 'ftp://x/', '--secret', secret], /http or https/],
+    [['worker', '--secret', secret], /--redis and --url are required/],
+    [['worker', '--redis', 'http://x', '--url', 'http://x/', '--secret', secret], /redis: or rediss:/],
+  ])('%j → usage error, exit 2', async (args, message) => {
+    const { code, stderr } = await runCli(args, { LEDGERLY_WEBHOOK_SECRET: '' })
+    expect(code).toBe(2)
+    expect(stderr).toMatch(message)
+  })
+})

@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest'
+import { type DeliveryJob, memoryQueue } from '../src/index.js'
+
+function job(id: string): DeliveryJob {
+  return { id, deliveryId: id, event: 'e', endpoint: 'http://x/', body: '{}', attempt: 1, createdAt: 0 }
+}
+const opts = { jobTimeoutMs: 1000 }
+
+describe('memoryQueue', () => {
+  it('concurrency 2 → never more than 2 handlers at once, all jobs run', async () => {
+    const queue = memoryQueue({ concurrency: 2 })
+    let running = 0
+    let peak = 0
+    const done: string[] = []
+    queue.process(async (j) => {
+      running++
+      peak = Math.max(peak, running)
+      await new Promise((resolve) => setTimeout(resolve, 5))
+      running--
+      done.push(j.id)
+    }, opts)
+    for (let i = 0; i < 10; i++) await queue.enqueue(job(`j${i}`))
+    await queue.drained()
+    expect(peak).toBe(2)
+    expect(done).toHaveLength(10)
+  })
+
+  it('same job id enqueued twice → runs once', async () => {
+    const queue = memoryQueue({ concurrency: 1 })
+    const ran: string[] = []
+    await queue.enqueue(job('same'))
+    await queue.enqueue(job('same'))
+    await queue.enqueue(job('same'), { delayMs: 10 })
+    queue.process(async (j) => {
+      ran.push(j.id)
+    }, opts)
+    await queue.drained()
+    expect(ran).toEqual(['same'])
+  })
+
+  it('delayed job → runs after its delay, not before', async () => {
+    const queue = memoryQueue()
+    const ran: number[] = []
+    queue.process(async () => {
+      ran.push(performance.now())
+    }, opts)
+    const start = performance.now()
+    await queue.enqueue(job('late'), { delayMs: 50 })
+    expect(await queue.counts()).toEqual({ waiting: 0, delayed: 1, active: 0 })
+    await queue.drained()
+    expect(ran[0]! - start).toBeGreaterThanOrEqual(45)
+  })
+
+  it('close → reports delayed and waiting jobs as pending, lets the running one finish', async () => {
+    const queue = memoryQueue({ concurrency: 1 })
+    let finished = false
+    queue.process(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 30))
+      finished = true
+    }, opts)
+    await queue.enqueue(job('running'))
+    await queue.enqueue(job('waiting'))
+    await queue.enqueue(job('delayed'), { delayMs: 60_000 })
+    const report = await queue.close({ timeoutMs: 1000 })
+    expect(finished).toBe(true)
+    expect(report.pending.map((j) => j.id).sort()).toEqual(['delayed', 'waiting'])
+    expect(report.interrupted).toEqual([])
+  })
+
+  it('close with a stuck job → reports it as interrupted after the timeout', async () => {
+    const queue = memoryQueue()
+    queue.process(() => new Promise(() => {}), opts)
+    await queue.enqueue(job('stuck'))
+    const report = await queue.close({ timeoutMs: 20 })
+    expect(report.interrupted.map((j) => j.id)).toEqual(['stuck'])
+  })
+
+  it('enqueue after close → kept and reported by close, never run', async () => {
+    const queue = memoryQueue()
+    const ran: string[] = []
+    queue.process(async (j) => {
+      ran.push(j.id)
+      await queue.enqueue(job(`${j.id}-next`), { delayMs: 1 })
+    }, opts)
+    const closing = queue.enqueue(job('a')).then(() => queue.close())
+    const report = await closing
+    expect(ran).toEqual(['a'])
+    expect(report.pending.map((j) => j.id)).toEqual(['a-next'])
+  })
+
+  it('handler rejects → onError gets it, the queue keeps going', async () => {
+    const errors: string[] = []
+    const queue = memoryQueue({ onError: (_e, j) => errors.push(j.id) })
+    queue.process(async (j) => {
+      if (j.id === 'bad') throw new Error('boom')
+    }, opts)
+    await queue.enqueue(job('bad'))
+    await queue.enqueue(job('good'))
+    await queue.drained()
+    expect(errors).toEqual(['bad'])
+  })
+
+  it.each([0, -1, 1.5, Number.NaN])('concurrency %s → RangeError', (concurrency) => {
+    expect(() => memoryQueue({ concurrency })).toThrow(RangeError)
+  })
+})

@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest'
+import { createSignedDispatcher, memoryQueue } from '../src/index.js'
+
+const url = 'http://127.0.0.1:9/hooks'
+const secret = 'a-secret'
+
+describe('createSignedDispatcher: bad options throw when built', () => {
+  it.each([
+    ['no options', undefined, TypeError],
+    ['url not a URL', { url: 'not a url', secret }, TypeError],
+    ['ftp url', { url: 'ftp://example.com/', secret }, TypeError],
+    ['url with credentials', { url: 'http://user:pw@example.com/', secret }, TypeError],
+    ['empty secret', { url, secret: '' }, TypeError],
+    ['secret with trailing newline', { url, secret: 'abc\n' }, TypeError],
+    ['legacy with two secrets', { url, secret: ['a1', 'b2'], format: 'legacy' }, TypeError],
+    ['tries 0', { url, secret, retry: { entry_persisted: { tries: 0, backoff: [1] } } }, RangeError],
+    ['tries 1.5', { url, secret, defaultRetry: { tries: 1.5, backoff: [1] } }, RangeError],
+    ['negative backoff', { url, secret, defaultRetry: { tries: 3, backoff: [-1] } }, RangeError],
+    ['empty backoff with retries', { url, secret, defaultRetry: { tries: 3, backoff: [] } }, TypeError],
+    ['NaN timeout', { url, secret, timeout: Number.NaN }, RangeError],
+    ['zero timeout', { url, secret, timeout: 0 }, RangeError],
+    ['jitter 2', { url, secret, jitter: 2 }, RangeError],
+    ['negative backoffScale', { url, secret, backoffScale: -1 }, RangeError],
+    ['retryStatuses with 500', { url, secret, retryStatuses: [500] }, RangeError],
+    ['override x-ledgerly-signature', { url, secret, headers: { 'X-Ledgerly-Signature': 'x' } }, TypeError],
+    ['now not a function', { url, secret, now: 5 }, TypeError],
+  ])('%s → %s', (_name, options, ErrorClass) => {
+    expect(() => createSignedDispatcher(options as never)).toThrow(ErrorClass)
+  })
+
+  it('error messages never contain the secret', () => {
+    const secretValue = 'super-secret-value '
+    try {
+      createSignedDispatcher({ url, secret: secretValue })
+      expect.unreachable()
+    } catch (error) {
+      expect(String((error as Error).message)).not.toContain('super-secret-value')
+    }
+  })
+})
+
+describe('dispatch: bad payloads reject with TypeError, nothing is queued', () => {
+  it.each([
+    [
+      'a cycle',
+      (() => {
+        const cyclic: Record<string, unknown> = {}
+        cyclic.self = cyclic
+        return cyclic
+      })(),
+      'entry_persisted',
+    ],
+    ['a BigInt', { n: 1n }, 'entry_persisted'],
+    ['invalid UTF-8 bytes', new Uint8Array([0xff, 0xfe]), 'entry_persisted'],
+    ['null', null, 'entry_persisted'],
+    ['an empty event', {}, ''],
+    ['an event with a newline', {}, 'entry\npersisted'],
+  ])('%s → TypeError', async (_name, payload, event) => {
+    const queue = memoryQueue()
+    const dispatcher = createSignedDispatcher({ url, secret, queue, work: false })
+    await expect(dispatcher.dispatch(payload as never, event)).rejects.toThrow(TypeError)
+    expect(await queue.counts()).toEqual({ waiting: 0, delayed: 0, active: 0 })
+    await dispatcher.close()
+  })
+
+  it('a bad deliveryId → TypeError', async () => {
+    const dispatcher = createSignedDispatcher({ url, secret, work: false })
+    await expect(dispatcher.dispatch({}, 'entry_persisted', { deliveryId: 'a:b' })).rejects.toThrow(TypeError)
+    await dispatcher.close()
+  })
+})

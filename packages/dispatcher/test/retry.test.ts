@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest'
+import { backoffSeconds, DEFAULT_RETRY } from '../src/index.js'
+import { classifyStatus, retryAfterSeconds, retryDelayMs } from '../src/retry.js'
+
+describe('Laravel backoff: the n-th retry waits backoff[min(n - 1, len - 1)]', () => {
+  it.each([
+    [1, 10],
+    [2, 30],
+    [3, 60],
+    [4, 60],
+    [9, 60],
+  ])('default policy, retry %i → %i s', (retry, seconds) => {
+    expect(backoffSeconds(DEFAULT_RETRY, retry)).toBe(seconds)
+  })
+
+  it('default → { tries: 3, backoff: [10, 30, 60] }, frozen', () => {
+    expect(DEFAULT_RETRY).toEqual({ tries: 3, backoff: [10, 30, 60] })
+    expect(Object.isFrozen(DEFAULT_RETRY)).toBe(true)
+  })
+})
+
+describe('classifyStatus', () => {
+  const none = new Set<number>()
+  it.each([
+    [200, { ok: true }],
+    [204, { ok: true }],
+    [299, { ok: true }],
+    [500, { ok: false, code: 'SERVER_ERROR', retryable: true }],
+    [503, { ok: false, code: 'SERVER_ERROR', retryable: true }],
+    [599, { ok: false, code: 'SERVER_ERROR', retryable: true }],
+    [400, { ok: false, code: 'CLIENT_ERROR', retryable: false }],
+    [429, { ok: false, code: 'CLIENT_ERROR', retryable: false }],
+    [301, { ok: false, code: 'REDIRECT', retryable: false }],
+    [308, { ok: false, code: 'REDIRECT', retryable: false }],
+    [101, { ok: false, code: 'UNEXPECTED_STATUS', retryable: false }],
+  ])('%i → %o', (status, verdict) => {
+    expect(classifyStatus(status, none)).toEqual(verdict)
+  })
+
+  it('429 listed in retryStatuses → retryable', () => {
+    expect(classifyStatus(429, new Set([429]))).toEqual({ ok: false, code: 'CLIENT_ERROR', retryable: true })
+  })
+})
+
+describe('retryAfterSeconds', () => {
+  const now = Date.parse('2026-01-01T00:00:00Z')
+  it.each([
+    [undefined, undefined],
+    ['120', 120],
+    [' 5 ', 5],
+    ['0', 0],
+    ['-5', undefined],
+    ['1.5', undefined],
+    ['soon', undefined],
+    ['Thu, 01 Jan 2026 00:01:00 GMT', 60],
+    ['Wed, 31 Dec 2025 00:00:00 GMT', 0],
+    ['x'.repeat(100), undefined],
+  ])('%j → %j', (header, seconds) => {
+    expect(retryAfterSeconds(header, now)).toBe(seconds)
+  })
+})
+
+describe('retryDelayMs', () => {
+  const base = {
+    policy: DEFAULT_RETRY,
+    retry: 1,
+    retryAfter: undefined,
+    maxRetryAfter: 300,
+    jitter: 0,
+    scale: 1,
+  }
+  it.each([
+    ['no jitter, retry 1', {}, 10_000],
+    ['retry 2', { retry: 2 }, 30_000],
+    ['scale 0.01', { scale: 0.01 }, 100],
+    ['Retry-After longer than backoff wins', { retryAfter: 45 }, 45_000],
+    ['Retry-After shorter than backoff loses', { retryAfter: 2 }, 10_000],
+    ['Retry-After capped by maxRetryAfter', { retryAfter: 10_000, maxRetryAfter: 120 }, 120_000],
+    ['jitter 0.5 with random 0 → lower edge', { jitter: 0.5, random: () => 0 }, 5_000],
+    ['jitter 0.5 with random 0.999… → upper edge', { jitter: 0.5, random: () => 0.999999 }, 15_000],
+  ])('%s → %i ms', (_name, input, expected) => {
+    expect(retryDelayMs({ ...base, random: () => 0.5, ...input })).toBeCloseTo(expected, -1)
+  })
+})
