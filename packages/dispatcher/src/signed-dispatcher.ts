@@ -169,6 +169,7 @@ export function createSignedDispatcher(options: SignedDispatcherOptions): Signed
     void queue.process(handleJob, { jobTimeoutMs: resolved.timeoutMs + 1_000 })
   }
 
+  let closing: ReturnType<SignedWebhookDispatcher['close']> | undefined
   return {
     async dispatch(payload, event, dispatchOptions) {
       await enqueue(payload, event, dispatchOptions)
@@ -179,10 +180,14 @@ export function createSignedDispatcher(options: SignedDispatcherOptions): Signed
     queue,
     handleJob,
     drained: () => queue.drained(),
-    async close(closeOptions) {
-      const report = await queue.close(closeOptions)
-      if (ownsAgent) await (report.interrupted.length > 0 ? agent.destroy() : agent.close())
-      return report
+    close(closeOptions) {
+      // Idempotent: a second close() gets the first one's report instead of closing the agent again.
+      closing ??= (async function closeOnce() {
+        const report = await queue.close(closeOptions)
+        if (ownsAgent) await (report.interrupted.length > 0 ? agent.destroy() : agent.close())
+        return report
+      })()
+      return closing
     },
   }
 }
