@@ -78,13 +78,9 @@ interface Pending {
   parts: SignedParts
 }
 
-/** The body's bytes, encoded only when first read: a string payload is hashed and parsed without a copy. */
-function lazyBytes(body: Body): () => Uint8Array {
-  let bytes = typeof body === 'string' ? undefined : body
-  return () => {
-    bytes ??= utf8(body as string)
-    return bytes
-  }
+/** The body's bytes: as given, or the UTF-8 of a string payload (hashed and parsed without this copy). */
+function bytesOf(body: Body): Uint8Array {
+  return typeof body === 'string' ? utf8(body) : body
 }
 
 /** Builds a verifier over one crypto backend. The public `createVerifier` binds the platform's backend. */
@@ -131,22 +127,18 @@ export function createVerifierWith<Events extends EventMap = LedgerlyEvents, Key
 
   function signature(pending: Pending, digests: readonly Uint8Array[]): VerifiedSignature {
     const { body, parts } = pending
-    const bytes = lazyBytes(body)
     const secretIndex = matchingSecret(digests, parts.signatures)
     return {
       scheme: schemeName,
       timestamp: parts.timestamp,
       secretIndex,
-      get raw() {
-        return bytes()
-      },
+      raw: bytesOf(body),
       messageId: parts.id,
     }
   }
 
   function webhook(pending: Pending, digests: readonly Uint8Array[]): VerifiedWebhook<Events> {
     const { body: raw, parts } = pending
-    const bytes = lazyBytes(raw)
     const secretIndex = matchingSecret(digests, parts.signatures)
     const body = parseJsonBody(raw, backend.decode)
     const { event, data, id } = rules.readEnvelope(body, parts)
@@ -158,9 +150,8 @@ export function createVerifierWith<Events extends EventMap = LedgerlyEvents, Key
       id,
       timestamp,
       secretIndex,
-      get raw() {
-        return bytes()
-      },
+      // A plain property (an accessor here cost more than encoding a string body once).
+      raw: bytesOf(raw),
       body,
     } as VerifiedWebhook<Events>
   }
