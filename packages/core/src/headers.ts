@@ -1,13 +1,14 @@
 /**
  * Every header shape a verifier accepts: Fetch `Headers`, Node's `IncomingHttpHeaders`
- * (`string | string[] | undefined` values), a plain record, a `Map`, or `[name, value]` pairs.
- * Names are matched case-insensitively.
+ * (`string | string[] | undefined` values), Node's flat `rawHeaders` list, a plain record, a `Map`, or
+ * `[name, value]` pairs. Names are matched case-insensitively.
  */
 export type HeadersInput =
   | { get(name: string): string | null; forEach(cb: (value: string, name: string) => void): void }
   | Readonly<Record<string, string | readonly string[] | number | undefined>>
   | ReadonlyMap<string, string | readonly string[]>
   | ReadonlyArray<readonly [string, string]>
+  | ReadonlyArray<string>
 
 type Collected = string[]
 
@@ -37,6 +38,12 @@ function isFetchHeaders(value: object): value is { get(name: string): string | n
  */
 export function readHeader(headers: HeadersInput, name: string): Collected {
   const out: Collected = []
+  if (Array.isArray(headers) && typeof headers[0] === 'string') {
+    // Node's `rawHeaders`: a flat [name, value, name, value…] list that keeps repeated headers apart.
+    for (let i = 0; i + 1 < headers.length; i += 2)
+      if (sameName(headers[i], name)) pushValue(out, headers[i + 1])
+    return out
+  }
   if (Array.isArray(headers)) {
     for (const pair of headers) {
       if (Array.isArray(pair) && sameName(pair[0], name)) {

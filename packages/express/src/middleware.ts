@@ -75,15 +75,13 @@ function forwardedFor(req: IncomingMessage): string | undefined {
 }
 
 /**
- * `headersDistinct` keeps a header sent twice as two values, which the verifier refuses; `headers` has
- * them joined into one `a, b` string. Node's parser fills both, but a request built by hand (serverless
- * adapters such as serverless-http, some test tools) only sets `headers`, and its `headersDistinct` is
- * empty: then `headers` is all there is.
+ * `rawHeaders` keeps a header sent twice as two entries, which the verifier refuses (`headers` has them
+ * joined into one `a, b` string), and costs nothing to read (`headersDistinct` builds a new object on first
+ * access). Node's parser fills it; a request built by hand (serverless adapters such as serverless-http,
+ * some test tools) may only set `headers`: then `headers` is all there is.
  */
-function distinctHeaders(req: IncomingMessage): IncomingMessage['headers'] | NodeJS.Dict<string[]> {
-  const distinct = req.headersDistinct
-  if (distinct !== undefined && Object.keys(distinct).length > 0) return distinct
-  return req.headers
+function wireHeaders(req: IncomingMessage): IncomingMessage['headers'] | string[] {
+  return req.rawHeaders !== undefined && req.rawHeaders.length > 0 ? req.rawHeaders : req.headers
 }
 
 function assertAllowed(req: IncomingMessage, settings: AdapterSettings): void {
@@ -97,7 +95,7 @@ async function verifyRequest(req: WebhookRequest, settings: AdapterSettings): Pr
   const payload = await requestBody(req, settings.maxBodyBytes)
   // verifySync: on Node the HMAC is node:crypto, synchronous either way, so the async form would only add
   // a promise hop per request.
-  return settings.verifier.verifySync({ payload, headers: distinctHeaders(req) })
+  return settings.verifier.verifySync({ payload, headers: wireHeaders(req) })
 }
 
 /**
