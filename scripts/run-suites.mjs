@@ -18,6 +18,7 @@ const SUITES = [
     command: `pnpm exec vitest run --reporter=default --reporter=json --outputFile.json=${vitestReport}`,
     check: checkNothingSkipped,
   },
+  { name: 'changesets parse (changeset status)', command: 'pnpm changeset status' },
   { name: 'package lint (publint + attw)', command: 'pnpm -r --filter "./packages/**" run lint:package' },
   { name: 'test vectors (7 JS runtimes + Python + PHP)', command: 'node test-vectors/scripts/run-all.mjs' },
 ]
