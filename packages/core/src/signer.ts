@@ -2,6 +2,7 @@ import type { CryptoBackend } from './backend/types.js'
 import { toBase64, toHex } from './bytes.js'
 import { type Scheme, type SecretInput, schemeOption, secretKeys } from './options.js'
 import { type Body, type RawPayload, toBody } from './payload.js'
+import { MAX_TIMESTAMP_DIGITS } from './timestamp.js'
 
 /** `'compound'` (default): `t=<T>,v1=<hex>`; `'legacy'`: the bare hex of the seed's PHP example. */
 export type SignatureFormat = 'compound' | 'legacy'
@@ -37,7 +38,11 @@ export interface Signer {
 
 function timestampOption(timestamp: unknown): number {
   if (timestamp === undefined) return Math.floor(Date.now() / 1000)
-  if (Number.isInteger(timestamp) && (timestamp as number) > 0 && (timestamp as number) < 1e10)
+  if (
+    Number.isInteger(timestamp) &&
+    (timestamp as number) > 0 &&
+    (timestamp as number) < 10 ** MAX_TIMESTAMP_DIGITS
+  )
     return timestamp as number
   throw new RangeError(`sign: "timestamp" must be unix seconds (1 to 10 digits), got ${String(timestamp)}`)
 }

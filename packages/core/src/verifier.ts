@@ -138,22 +138,12 @@ export function createVerifierWith<Events extends EventMap = LedgerlyEvents, Key
   }
 
   function webhook(pending: Pending, digests: readonly Uint8Array[]): VerifiedWebhook<Events> {
-    const { body: raw, parts } = pending
-    const secretIndex = matchingSecret(digests, parts.signatures)
-    const body = parseJsonBody(raw, backend.decode)
-    const { event, data, id } = rules.readEnvelope(body, parts)
-    const { timestamp } = parts
-    return {
-      scheme: schemeName,
-      event,
-      data,
-      id,
-      timestamp,
-      secretIndex,
-      // A plain property (an accessor here cost more than encoding a string body once).
-      raw: bytesOf(raw),
-      body,
-    } as VerifiedWebhook<Events>
+    // JSON is parsed only once the signature matched (signature() throws otherwise).
+    const { scheme, timestamp, secretIndex, raw } = signature(pending, digests)
+    const body = parseJsonBody(pending.body, backend.decode)
+    const { event, data, id } = rules.readEnvelope(body, pending.parts)
+    // A literal, not a spread of the signature object: V8 builds it far faster on this per-request path.
+    return { scheme, event, data, id, timestamp, secretIndex, raw, body } as VerifiedWebhook<Events>
   }
 
   async function macAll(request: WebhookRequest) {
