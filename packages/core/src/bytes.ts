@@ -32,13 +32,16 @@ function hexDigit(code: number): number {
   return lower >= 97 && lower <= 102 ? lower - 87 : -1
 }
 
-/** Decodes hex (either case) into bytes; `undefined` when the text is not even-length hex. */
-export function fromHex(text: string): Uint8Array | undefined {
-  if (text.length % 2 !== 0) return undefined
-  const out = new Uint8Array(text.length / 2)
-  for (let i = 0; i < out.length; i++) {
-    const high = hexDigit(text.charCodeAt(2 * i))
-    const low = hexDigit(text.charCodeAt(2 * i + 1))
+/**
+ * Decodes hex (either case) into bytes: all of `text`, or `text[start, end)` (no slice is made);
+ * `undefined` when that is not even-length hex.
+ */
+export function fromHex(text: string, start = 0, end = text.length): Uint8Array | undefined {
+  if ((end - start) % 2 !== 0) return undefined
+  const out = new Uint8Array((end - start) / 2)
+  for (let i = 0, at = start; i < out.length; i++, at += 2) {
+    const high = hexDigit(text.charCodeAt(at))
+    const low = hexDigit(text.charCodeAt(at + 1))
     if ((high | low) < 0) return undefined
     out[i] = (high << 4) | low
   }

@@ -1,8 +1,9 @@
 import { fail, type WebhookErrorCode } from '../errors.js'
-import { type HeadersInput, readHeader } from '../headers.js'
+import { type HeadersInput, REPEATED, readHeader } from '../headers.js'
 import { HEADER_TEXT, MAX_SIGNATURE_HEADER_LENGTH } from './limits.js'
 
-function isSpace(code: number): boolean {
+/** A space or a tab: the only padding allowed around header elements. */
+export function isSpace(code: number): boolean {
   return code === 32 || code === 9
 }
 
@@ -25,9 +26,8 @@ export function readOne(
   duplicateCode: WebhookErrorCode,
 ): { name: string; value: string } | undefined {
   for (const name of names) {
-    const values = readHeader(headers, name)
-    if (values.length > 1) fail(duplicateCode, `${name} header sent more than once`)
-    const value = values[0]
+    const value = readHeader(headers, name)
+    if (value === REPEATED) fail(duplicateCode, `${name} header sent more than once`)
     if (value !== undefined && trimSpace(value) !== '') return { name, value }
   }
   return undefined
