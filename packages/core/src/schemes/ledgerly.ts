@@ -37,7 +37,8 @@ function parseCompound(header: string): { t: string | undefined; signatures: Uin
     while (from < to && isSpace(header.charCodeAt(from))) from++
     while (to > from && isSpace(header.charCodeAt(to - 1))) to--
     const equals = header.indexOf('=', from)
-    if (equals < 0 || equals >= to) fail('MALFORMED_SIGNATURE', `${SIGNATURE} header has an element without "="`)
+    if (equals < 0 || equals >= to)
+      fail('MALFORMED_SIGNATURE', `${SIGNATURE} header has an element without "="`)
     const keyLength = equals - from
     if (keyLength === 1 && header.charCodeAt(from) === 116 /* t */) {
       if (t !== undefined) fail('MALFORMED_SIGNATURE', `${SIGNATURE} header has more than one "t"`)
@@ -74,7 +75,8 @@ export const ledgerlyScheme: SchemeRules = {
     const parsed = header.includes('=')
       ? parseCompound(header)
       : { t: undefined, signatures: [decodeSignature(header, 0, header.length)] }
-    if (parsed.signatures.length === 0) fail('MALFORMED_SIGNATURE', `${SIGNATURE} header has no "v1=" signature`)
+    if (parsed.signatures.length === 0)
+      fail('MALFORMED_SIGNATURE', `${SIGNATURE} header has no "v1=" signature`)
     const { signatures } = parsed
     const timestamp = readTimestamp(parsed.t, headers)
     return { timestamp, signatures, prefix: `${timestamp}.`, id: undefined }
