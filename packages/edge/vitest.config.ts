@@ -4,6 +4,6 @@ export default defineProject({
   test: {
     name: 'edge',
     include: ['test/**/*.test.ts'],
-    setupFiles: ['test/setup/fail-on-unhandled.ts'],
+    setupFiles: ['@ledgerly/test-support/fail-on-unhandled'],
   },
 })

@@ -4,7 +4,7 @@ export default defineProject({
   test: {
     name: 'hono',
     include: ['test/**/*.test.ts'],
-    setupFiles: ['test/setup/fail-on-unhandled.ts'],
+    setupFiles: ['@ledgerly/test-support/fail-on-unhandled'],
     // The memory test collects garbage before each sample, so it measures what the server keeps alive.
     execArgv: ['--expose-gc'],
   },

@@ -1,6 +1,6 @@
+import { BODY, hmacHex, NOW_MS, requestFor, SECRET, T } from '@ledgerly/test-support/wire-cases'
 import { memoryStore } from '@ledgerly/webhooks/idempotency'
 import { describe, expect, it } from 'vitest'
-import { BODY, hmacHex, NOW_MS, requestFor, SECRET, T } from '../../hono/test/support/wire-cases.js'
 import { withLedgerlyWebhook } from '../src/index.js'
 
 function delivery(timestamp = T, extra: Array<[string, string]> = []): Request {

@@ -1,37 +1,20 @@
 // Every README example marked `<!-- tested: name -->` is bundled from the README text itself (imports of
 // this package pointed at the sources), then its POST handler gets one signed and one forged request.
-import { mkdirSync, readFileSync } from 'node:fs'
-import { fileURLToPath, pathToFileURL } from 'node:url'
+import { fileURLToPath } from 'node:url'
+import { readmeExamples } from '@ledgerly/test-support/readme'
 import { signSync } from '@ledgerly/webhooks'
-import { build } from 'esbuild'
 import { beforeAll, describe, expect, it } from 'vitest'
 
 type Post = (request: Request) => Promise<Response>
 
-const root = fileURLToPath(new URL('..', import.meta.url))
-const readme = readFileSync(`${root}README.md`, 'utf8')
-const EXAMPLE = /<!-- tested: ([\w-]+) -->\n```ts\n([\s\S]*?)\n```/g
-const examples = new Map([...readme.matchAll(EXAMPLE)].map((match) => [match[1]!, match[2]!]))
+const readme = readmeExamples({
+  packageRoot: fileURLToPath(new URL('..', import.meta.url)),
+  packageName: '@ledgerly/webhooks-edge',
+})
 const SECRET = 'readme-secret'
 
-async function loadExample(name: string): Promise<Post> {
-  const source = examples.get(name)
-  if (!source) throw new Error(`README example "${name}" not found`)
-  const outfile = `${root}.tmp/readme-${name}.mjs`
-  await build({
-    stdin: {
-      contents: source.replaceAll("'@ledgerly/webhooks-edge'", `'${root}src/index.ts'`),
-      loader: 'ts',
-      resolveDir: root,
-    },
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    packages: 'external',
-    logLevel: 'error',
-  })
-  return (await import(`${pathToFileURL(outfile).href}?t=${Date.now()}`)).POST
+function loadExample(name: string): Promise<Post> {
+  return readme.load<Post>(name, 'POST')
 }
 
 function request(secret: string, id = 'readme-1'): Request {
@@ -41,13 +24,12 @@ function request(secret: string, id = 'readme-1'): Request {
 }
 
 beforeAll(() => {
-  mkdirSync(`${root}.tmp`, { recursive: true })
   process.env.LEDGERLY_WEBHOOK_SECRET = SECRET
 })
 
 describe('README examples', () => {
   it('finds the three marked examples', () => {
-    expect([...examples.keys()]).toEqual(['quick-start', 'verify-request', 'idempotency'])
+    expect(readme.names).toEqual(['quick-start', 'verify-request', 'idempotency'])
   })
 
   it.each([

@@ -1,7 +1,7 @@
+// The adapter-neutral bad-inputs table shared with the Hono adapter's tests.
+import { BODY, DIGEST, NOW_MS, requestFor, SECRET, T, wireCases } from '@ledgerly/test-support/wire-cases'
 import { WebhookVerificationError } from '@ledgerly/webhooks'
 import { describe, expect, it } from 'vitest'
-// The adapter-neutral bad-inputs table shared with the Hono adapter's tests.
-import { BODY, DIGEST, NOW_MS, requestFor, SECRET, T, wireCases } from '../../hono/test/support/wire-cases.js'
 import { type EdgeWebhookOptions, verifyRequest, withLedgerlyWebhook } from '../src/index.js'
 
 const URL = 'http://localhost/webhooks'

@@ -1,47 +1,30 @@
 // Every README example marked `<!-- tested: name -->` is bundled from the README text itself and run
 // against a real server, so the README cannot drift from what works.
-import { mkdirSync, readFileSync } from 'node:fs'
-import { fileURLToPath, pathToFileURL } from 'node:url'
+import { fileURLToPath } from 'node:url'
+import { readmeExamples } from '@ledgerly/test-support/readme'
 import { signSync } from '@ledgerly/webhooks'
-import { build } from 'esbuild'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { post } from './helpers/client.js'
 import { listen, type RunningServer } from './helpers/servers.js'
 import { entryBody, SECRET, signedHeaders } from './helpers/signing.js'
 
-const root = fileURLToPath(new URL('..', import.meta.url))
-const readme = readFileSync(`${root}README.md`, 'utf8')
-const EXAMPLE = /<!-- tested: ([\w-]+)[^>]*-->\n```ts\n([\s\S]*?)\n```/g
 // The three-line setup runs inside an app the README does not show; the test supplies it.
 const PRELUDE: Record<string, string> = {
   'three-lines': "import express from 'express'\nexport const app = express()\n",
 }
-const examples = new Map([...readme.matchAll(EXAMPLE)].map((match) => [match[1]!, match[2]!]))
+const readme = readmeExamples({
+  packageRoot: fileURLToPath(new URL('..', import.meta.url)),
+  packageName: '@ledgerly/webhooks-express',
+  prelude: PRELUDE,
+})
 const body = JSON.stringify({ event: 'entry_persisted', data: { id: 'readme-1' } })
 /** Signed now, but with a secret the server does not hold: a forgery. */
 const forged = () => ({ 'content-type': 'application/json', ...signSync(body, { secret: 'not-the-secret' }) })
 const signedNow = (payload = body) => signedHeaders(payload, Math.floor(Date.now() / 1000))
 
 /** Bundles one README example (imports of this package point at the sources) and returns its `app`. */
-async function loadExample(name: string): Promise<(req: never, res: never) => void> {
-  const source = examples.get(name)
-  if (!source) throw new Error(`README example "${name}" not found`)
-  const outfile = `${root}.tmp/readme-${name}.mjs`
-  await build({
-    stdin: {
-      contents:
-        (PRELUDE[name] ?? '') + source.replaceAll("'@ledgerly/webhooks-express'", `'${root}src/index.ts'`),
-      loader: 'ts',
-      resolveDir: root,
-    },
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    packages: 'external',
-    logLevel: 'error',
-  })
-  return (await import(`${pathToFileURL(outfile).href}?t=${Date.now()}`)).app
+function loadExample(name: string): Promise<(req: never, res: never) => void> {
+  return readme.load(name, 'app')
 }
 
 const servers: RunningServer[] = []
@@ -52,7 +35,6 @@ async function start(name: string): Promise<number> {
 }
 
 beforeAll(() => {
-  mkdirSync(`${root}.tmp`, { recursive: true })
   process.env.LEDGERLY_WEBHOOK_SECRET = SECRET
 })
 afterAll(async () => {
@@ -61,13 +43,7 @@ afterAll(async () => {
 
 describe('README examples', () => {
   it('finds the five marked examples', () => {
-    expect([...examples.keys()]).toEqual([
-      'three-lines',
-      'quick-start',
-      'with-json',
-      'options',
-      'idempotency',
-    ])
+    expect(readme.names).toEqual(['three-lines', 'quick-start', 'with-json', 'options', 'idempotency'])
   })
 
   it('three-lines: signed → 204, forged → 401', async () => {

@@ -1,8 +1,8 @@
+import { BODY, DIGEST, NOW_MS, requestFor, SECRET, T } from '@ledgerly/test-support/wire-cases'
 import type { VerifiedWebhook } from '@ledgerly/webhooks'
 import { Hono } from 'hono'
 import { describe, expect, expectTypeOf, it } from 'vitest'
 import { ledgerlyWebhook } from '../src/index.js'
-import { BODY, DIGEST, NOW_MS, requestFor, SECRET, T } from './support/wire-cases.js'
 
 interface MyEvents {
   invoice_paid: { id: string; amount: number }

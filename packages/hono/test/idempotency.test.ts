@@ -1,8 +1,8 @@
+import { BODY, hmacHex, NOW_MS, requestFor, SECRET, T } from '@ledgerly/test-support/wire-cases'
 import { memoryStore } from '@ledgerly/webhooks/idempotency'
 import { Hono } from 'hono'
 import { describe, expect, it } from 'vitest'
 import { ledgerlyWebhook } from '../src/index.js'
-import { BODY, hmacHex, NOW_MS, requestFor, SECRET, T } from './support/wire-cases.js'
 
 const URL = 'http://localhost/webhooks'
 

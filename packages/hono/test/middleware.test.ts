@@ -1,8 +1,8 @@
+import { BODY, hmacHex, NOW_MS, requestFor, SECRET, T, wireCases } from '@ledgerly/test-support/wire-cases'
 import { WebhookVerificationError } from '@ledgerly/webhooks'
 import { Hono } from 'hono'
 import { describe, expect, it } from 'vitest'
 import { type HonoWebhookOptions, ledgerlyWebhook } from '../src/index.js'
-import { BODY, hmacHex, NOW_MS, requestFor, SECRET, T, wireCases } from './support/wire-cases.js'
 
 const URL = 'http://localhost/webhooks'
 

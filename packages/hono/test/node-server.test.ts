@@ -1,10 +1,10 @@
 import type { AddressInfo } from 'node:net'
 import { type ServerType, serve } from '@hono/node-server'
+import { BODY, DIGEST, NOW_MS, SECRET, T, wireCases } from '@ledgerly/test-support/wire-cases'
 import { Hono } from 'hono'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type HonoWebhookOptions, ledgerlyWebhook } from '../src/index.js'
 import { post, repeatedChunks } from './support/http-client.js'
-import { BODY, DIGEST, NOW_MS, SECRET, T, wireCases } from './support/wire-cases.js'
 
 const SIGNED: Array<[string, string]> = [
   ['content-type', 'application/json'],

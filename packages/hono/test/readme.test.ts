@@ -1,37 +1,20 @@
 // Every README example marked `<!-- tested: name -->` is bundled from the README text itself (imports of
 // this package pointed at the sources) and sent one signed and one forged request.
-import { mkdirSync, readFileSync } from 'node:fs'
-import { fileURLToPath, pathToFileURL } from 'node:url'
+import { fileURLToPath } from 'node:url'
+import { readmeExamples } from '@ledgerly/test-support/readme'
 import { signSync } from '@ledgerly/webhooks'
-import { build } from 'esbuild'
 import type { Hono } from 'hono'
 import { beforeAll, describe, expect, it } from 'vitest'
 
-const root = fileURLToPath(new URL('..', import.meta.url))
-const readme = readFileSync(`${root}README.md`, 'utf8')
-const EXAMPLE = /<!-- tested: ([\w-]+) -->\n```ts\n([\s\S]*?)\n```/g
-const examples = new Map([...readme.matchAll(EXAMPLE)].map((match) => [match[1]!, match[2]!]))
+const readme = readmeExamples({
+  packageRoot: fileURLToPath(new URL('..', import.meta.url)),
+  packageName: '@ledgerly/webhooks-hono',
+})
 const SECRET = 'readme-secret'
 const body = JSON.stringify({ event: 'entry_persisted', data: { id: 'readme-1' } })
 
-async function loadExample(name: string): Promise<Hono> {
-  const source = examples.get(name)
-  if (!source) throw new Error(`README example "${name}" not found`)
-  const outfile = `${root}.tmp/readme-${name}.mjs`
-  await build({
-    stdin: {
-      contents: source.replaceAll("'@ledgerly/webhooks-hono'", `'${root}src/index.ts'`),
-      loader: 'ts',
-      resolveDir: root,
-    },
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    packages: 'external',
-    logLevel: 'error',
-  })
-  return (await import(`${pathToFileURL(outfile).href}?t=${Date.now()}`)).app
+function loadExample(name: string): Promise<Hono> {
+  return readme.load<Hono>(name, 'app')
 }
 
 function post(app: Hono, secret: string, payload = body): Promise<Response> {
@@ -41,13 +24,12 @@ function post(app: Hono, secret: string, payload = body): Promise<Response> {
 }
 
 beforeAll(() => {
-  mkdirSync(`${root}.tmp`, { recursive: true })
   process.env.LEDGERLY_WEBHOOK_SECRET = SECRET
 })
 
 describe('README examples', () => {
   it('finds the three marked examples', () => {
-    expect([...examples.keys()]).toEqual(['quick-start', 'options', 'idempotency'])
+    expect(readme.names).toEqual(['quick-start', 'options', 'idempotency'])
   })
 
   it.each([

@@ -1,5 +1,5 @@
 import { request } from 'node:http'
-import type { HeaderPairs } from './wire-cases.js'
+import type { HeaderPairs } from '@ledgerly/test-support/wire-cases'
 
 export interface RawResponse {
   status: number

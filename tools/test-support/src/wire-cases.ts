@@ -1,7 +1,7 @@
 /**
  * bad-inputs.md A–D as HTTP requests: header pairs (a name may repeat, as on the wire), body bytes, and
  * the status and code an adapter must answer. Adapter-neutral (it only needs node:crypto as an oracle),
- * so the edge package's tests import it too.
+ * so the Hono and edge packages' tests share it.
  */
 import { createHmac } from 'node:crypto'
 import { gzipSync } from 'node:zlib'
