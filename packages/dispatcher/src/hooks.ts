@@ -36,6 +36,10 @@ export function createHooks() {
         set.delete(listener)
       }
     },
+    /** Whether anyone listens: lets the dispatcher skip building a payload nobody reads. */
+    has(name: DispatcherEventName): boolean {
+      return listeners[name].size > 0
+    },
     emit<Name extends DispatcherEventName>(name: Name, payload: DispatcherEvents[Name]): void {
       for (const listener of listeners[name] as Set<DispatcherListener<Name>>) {
         try {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { createSigner } from '@ledgerly/webhooks'
 import { Agent } from 'undici'
+import { createAttemptDeadlines } from './attempt-deadlines.js'
 import { createDeliveryLog, type DeliveryLog } from './delivery-log.js'
 import { createHooks, type DispatcherEventName, type DispatcherListener } from './hooks.js'
 import { postOnce } from './http-attempt.js'
@@ -66,13 +67,16 @@ export function createSignedDispatcher(options: SignedDispatcherOptions): Signed
   const log = createDeliveryLog(resolved.logLimit)
   const hooks = createHooks()
   const endpoint = resolved.url.href
+  const origin = resolved.url.origin
+  const path = resolved.url.pathname + resolved.url.search
+  const deadlines = createAttemptDeadlines(resolved.timeoutMs)
 
   async function handleJob(job: DeliveryJob): Promise<void> {
     if (job.endpoint !== endpoint) {
       throw new Error(`dispatcher: job ${job.id} is for another endpoint; give each endpoint its own queue`)
     }
     const delivery = log.open(job.deliveryId, job.event, job.endpoint)
-    hooks.emit('attempt', { delivery, attempt: job.attempt })
+    if (hooks.has('attempt')) hooks.emit('attempt', { delivery, attempt: job.attempt })
     const signedAt = Math.floor(resolved.now() / 1000)
     // Synchronous: on Node the HMAC is native and takes microseconds; no need for a promise hop per attempt.
     const signature = signer.signSync(job.body, { timestamp: signedAt })
@@ -89,11 +93,13 @@ export function createSignedDispatcher(options: SignedDispatcherOptions): Signed
     const started = performance.now()
     const result = await postOnce({
       agent,
-      url: resolved.url,
+      origin,
+      path,
       headers,
       body: job.body,
       timeoutMs: resolved.timeoutMs,
       maxResponseBytes: resolved.maxResponseBytes,
+      deadlines,
     })
     const record: AttemptRecord = {
       attempt: job.attempt,

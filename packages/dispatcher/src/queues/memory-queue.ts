@@ -69,15 +69,26 @@ export function memoryQueue(options: MemoryQueueOptions = {}): DeliveryQueue {
     for (const resolve of waiters) resolve()
   }
 
+  function jobSettled(job: DeliveryJob) {
+    active.delete(job.id)
+    if (active.size === 0) activeSettled?.()
+    pump()
+  }
+
   function run(job: DeliveryJob) {
     active.set(job.id, job)
-    handler!(job)
-      .catch((error: unknown) => onError(error, job))
-      .finally(function jobSettled() {
-        active.delete(job.id)
-        if (active.size === 0) activeSettled?.()
-        pump()
-      })
+    // One `then` rather than `catch` + `finally`: two fewer promises per job, which adds up at thousands
+    // of jobs per second.
+    handler!(job).then(
+      () => jobSettled(job),
+      (error: unknown) => {
+        try {
+          onError(error, job)
+        } finally {
+          jobSettled(job)
+        }
+      },
+    )
   }
 
   function pump() {

@@ -1,0 +1,70 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { createSignedDispatcher, type SignedDispatcherOptions } from '../src/index.js'
+import { entryPayload, type Responder, startServer } from './helpers/server.js'
+
+const secret = 'whsec-test-secret-for-dispatcher'
+
+describe('one HTTP attempt: edges of the shared timeout', () => {
+  const cleanups: (() => Promise<unknown>)[] = []
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
+  })
+
+  async function setup(respond: Responder, options: Partial<SignedDispatcherOptions>) {
+    const server = await startServer(respond)
+    cleanups.push(server.close)
+    const dispatcher = createSignedDispatcher({
+      url: server.url,
+      secret,
+      defaultRetry: { tries: 1, backoff: [] },
+      ...options,
+    })
+    cleanups.push(() => dispatcher.close({ timeoutMs: 100 }))
+    return { server, dispatcher }
+  }
+
+  it('one connection held by a hung request → the attempt waiting for it → TIMEOUT, never sent', async () => {
+    const { server, dispatcher } = await setup(
+      async (_index, _request, response) => {
+        await new Promise((resolve) => setTimeout(resolve, 1_500))
+        if (!response.destroyed) response.writeHead(200).end()
+      },
+      { timeout: 0.3, connections: 1 },
+    )
+    const first = await dispatcher.enqueue(entryPayload('entry_1'), 'entry_persisted')
+    const second = await dispatcher.enqueue(entryPayload('entry_2'), 'entry_persisted')
+    await dispatcher.drained()
+    for (const id of [first, second]) {
+      expect(dispatcher.log.get(id)!.attempts.map((a) => a.error?.code)).toEqual(['TIMEOUT'])
+    }
+    expect(server.received).toHaveLength(1)
+  })
+
+  it('status sent, body stalls past the timeout → the status counts: delivered, no excerpt', async () => {
+    const { dispatcher } = await setup(
+      (_index, _request, response) => {
+        response.writeHead(200, { 'content-length': '100' })
+        response.write('partial')
+      },
+      { timeout: 0.3 },
+    )
+    const id = await dispatcher.enqueue(entryPayload(), 'entry_persisted')
+    await dispatcher.drained()
+    const record = dispatcher.log.get(id)!
+    expect(record.state).toBe('delivered')
+    expect(record.attempts[0]!.status).toBe(200)
+    expect(record.attempts[0]!.responseExcerpt).toBeUndefined()
+  })
+
+  it('a small body → kept whole as the excerpt', async () => {
+    const { dispatcher } = await setup(
+      (_index, _request, response) => {
+        response.writeHead(202).end('queued for processing')
+      },
+      { timeout: 5 },
+    )
+    const id = await dispatcher.enqueue(entryPayload(), 'entry_persisted')
+    await dispatcher.drained()
+    expect(dispatcher.log.get(id)!.attempts[0]!.responseExcerpt).toBe('queued for processing')
+  })
+})
