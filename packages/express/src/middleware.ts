@@ -84,18 +84,11 @@ function wireHeaders(req: IncomingMessage): IncomingMessage['headers'] | string[
   return req.rawHeaders !== undefined && req.rawHeaders.length > 0 ? req.rawHeaders : req.headers
 }
 
+/** The source address check of `allowedIps`; throws {@link ForbiddenSourceError} for a refused source. */
 function assertAllowed(req: IncomingMessage, settings: AdapterSettings): void {
   if (!settings.isAllowed) return
   const ip = clientIp(req.socket.remoteAddress, forwardedFor(req), settings.trustProxy)
   if (ip === undefined || !settings.isAllowed(ip)) throw new ForbiddenSourceError()
-}
-
-async function verifyRequest(req: WebhookRequest, settings: AdapterSettings): Promise<VerifiedWebhook> {
-  assertAllowed(req, settings)
-  const payload = await requestBody(req, settings.maxBodyBytes)
-  // verifySync: on Node the HMAC is node:crypto, synchronous either way, so the async form would only add
-  // a promise hop per request.
-  return settings.verifier.verifySync({ payload, headers: wireHeaders(req) })
 }
 
 /**
@@ -128,27 +121,48 @@ export function ledgerlyWebhook(options: ExpressWebhookOptions): LedgerlyMiddlew
   const idempotency =
     onceOptions === undefined ? undefined : validateIdempotencyOptions(onceOptions, 'ledgerlyWebhook')
 
-  /** Verifies, then claims the event when idempotency is on; false when the request was answered here. */
-  async function admit(req: WebhookRequest, res: ServerResponse): Promise<boolean> {
-    const webhook = await verifyRequest(req, settings)
-    req.ledgerly = webhook
-    return idempotency === undefined || claimOrAnswer(webhook, req, res, idempotency)
-  }
-
-  async function reject(req: WebhookRequest, res: ServerResponse, error: unknown): Promise<void> {
+  /** Answers a rejection with its problem+json (after `onError`); a failure to answer goes to Express. */
+  function refuse(req: WebhookRequest, res: ServerResponse, next: (error?: unknown) => void, error: unknown) {
     // The client hung up mid-body: there is nobody to answer and nothing to report.
     if (error instanceof RequestAbortedError) return
-    sendProblem(req, res, await answerFor(error, settings.onError))
+    answerFor(error, settings.onError)
+      .then(function answer(problem) {
+        sendProblem(req, res, problem)
+      })
+      .catch(next)
   }
 
+  // Callbacks, not async functions: on the accepted path the body arrives in the stream's `end` event (or
+  // is already there, from express.raw()), and next() is called right there, as express.raw() itself does,
+  // with no promise hop in between. Only idempotency, whose store is asynchronous, waits on a promise.
   return function ledgerlyWebhookMiddleware(req, res, next) {
-    admit(req, res).then(
-      function admitted(run) {
-        // Outside the rejection path on purpose: an error thrown by the app's handler belongs to Express's
-        // error handling, not to a webhook problem answer.
-        if (run) next()
-      },
-      (error: unknown) => reject(req, res, error).catch(next),
-    )
+    function fail(error: unknown): void {
+      refuse(req, res, next, error)
+    }
+    function admit(payload: Uint8Array): void {
+      let webhook: VerifiedWebhook
+      try {
+        // verifySync: on Node the HMAC is node:crypto, synchronous either way.
+        webhook = settings.verifier.verifySync({ payload, headers: wireHeaders(req) })
+      } catch (error) {
+        fail(error)
+        return
+      }
+      req.ledgerly = webhook
+      // Outside the try on purpose: an error thrown by the app's handler belongs to Express's error
+      // handling, not to a webhook problem answer.
+      if (idempotency === undefined) next()
+      else
+        claimOrAnswer(webhook, req, res, idempotency).then(function claimed(run) {
+          if (run) next()
+        }, fail)
+    }
+    try {
+      assertAllowed(req, settings)
+    } catch (error) {
+      fail(error)
+      return
+    }
+    requestBody(req, settings.maxBodyBytes, { body: admit, fail })
   }
 }

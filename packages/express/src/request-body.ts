@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http'
 import { WebhookVerificationError } from '@ledgerly/webhooks'
-import { readRawBody, tooLarge } from './raw-body.js'
+import { type BodyCallbacks, readRawBody, tooLarge } from './raw-body.js'
 
 /** What Express (or a body parser) may have left on the request. */
 export interface ExpressLikeRequest extends IncomingMessage {
@@ -24,7 +24,7 @@ function streamConsumed(req: IncomingMessage): boolean {
 }
 
 /**
- * The exact body bytes of a webhook request, from wherever they are:
+ * Hands the exact body bytes of a webhook request to `callbacks.body`, from wherever they are:
  *
  * - a Buffer left by `express.raw()` is used as is (the route already chose its parser);
  * - an unread stream is read here, within `limit` (see {@link readRawBody}). Express 4's `express.json()`
@@ -32,16 +32,22 @@ function streamConsumed(req: IncomingMessage): boolean {
  *   a parsed body;
  * - anything else means a parser consumed the stream and re-decoded it: the bytes the signature covers are
  *   gone, so it is `PAYLOAD_NOT_RAW` (500 — the receiver's bug, and Ledgerly keeps retrying while it is fixed).
+ *
+ * Either callback may run before this returns (a Buffer is already there); the caller must be ready.
  */
-export function requestBody(req: ExpressLikeRequest, limit: number): Promise<Uint8Array> {
+export function requestBody(req: ExpressLikeRequest, limit: number, callbacks: BodyCallbacks): void {
   const body = req.body
   if (body instanceof Uint8Array) {
     // express.raw() has its own `limit` (100 KiB by default); ours still applies on top of it.
-    if (body.length > limit) return Promise.reject(tooLarge(limit, body.length))
-    return Promise.resolve(body)
+    if (body.length > limit) callbacks.fail(tooLarge(limit, body.length))
+    else callbacks.body(body)
+    return
   }
-  if (!streamConsumed(req)) return readRawBody(req, limit)
-  return Promise.reject(
+  if (!streamConsumed(req)) {
+    readRawBody(req, limit, callbacks)
+    return
+  }
+  callbacks.fail(
     new WebhookVerificationError(
       'PAYLOAD_NOT_RAW',
       `The webhook request body is ${describe(body)}`,
