@@ -1,22 +1,15 @@
 import { Buffer, isAscii, isUtf8 } from 'node:buffer'
-import { createHmac, createSecretKey, type KeyObject, timingSafeEqual } from 'node:crypto'
-import type { Body } from '../payload.js'
+import { timingSafeEqual } from 'node:crypto'
+import { type NodeKey, nodeMac, prepareNodeKey } from './node-hmac.js'
 import type { CryptoBackend } from './types.js'
 
-function nodeMac(key: KeyObject, prefix: string, body: Body): Uint8Array {
-  // update() takes strings as UTF-8 natively: no TextEncoder round trip, no copy of a byte body.
-  return createHmac('sha256', key).update(prefix).update(body).digest()
-}
-
 /**
- * `node:crypto`: OpenSSL HMAC, synchronous and fed in two parts so the body is never copied. Selected by
- * the `node` export condition (Node, Bun and Deno resolve it).
+ * `node:crypto`: OpenSSL's SHA-256, synchronous (see {@link nodeMac} for how small and large messages are
+ * hashed). Selected by the `node` export condition (Node, Bun and Deno resolve it).
  */
-export const nodeBackend: CryptoBackend<KeyObject> = {
+export const nodeBackend: CryptoBackend<NodeKey> = {
   name: 'node',
-  prepareKey(secret) {
-    return createSecretKey(secret)
-  },
+  prepareKey: prepareNodeKey,
   macAllSync(keys, prefix, body) {
     return keys.map((key) => nodeMac(key, prefix, body))
   },
