@@ -98,7 +98,11 @@ export function createSignerWith<Key>(backend: CryptoBackend<Key>, options: Sign
   return {
     async sign(payload, message) {
       const { body, timestamp, id, prefix } = prepare(payload, message)
-      return headersFor(timestamp, id, await backend.macAll(keys, prefix, body))
+      // node:crypto hashes synchronously: no promise hop for the tags.
+      const digests = backend.macIsSync
+        ? backend.macAllSync(keys, prefix, body)
+        : await backend.macAll(keys, prefix, body)
+      return headersFor(timestamp, id, digests)
     },
     signSync(payload, message) {
       const { body, timestamp, id, prefix } = prepare(payload, message)

@@ -146,12 +146,24 @@ export function createVerifierWith<Events extends EventMap = LedgerlyEvents, Key
     return { scheme, event, data, id, timestamp, secretIndex, raw, body } as VerifiedWebhook<Events>
   }
 
+  /**
+   * The tags. A backend that hashes synchronously (node:crypto) hands them back as a value, and the async
+   * forms then skip the `await`: a promise hop per request is measurable at 1 KiB.
+   */
+  function macAll(pending: Pending): Uint8Array[] | Promise<Uint8Array[]> {
+    const { prefix } = pending.parts
+    return backend.macIsSync
+      ? backend.macAllSync(keys, prefix, pending.body)
+      : backend.macAll(keys, prefix, pending.body)
+  }
+
   // Each form prepares, computes the tags and hands both on, with no intermediate tuple: this is the
   // per-request path, where every allocation shows at 1 KiB.
   return {
     async verify(request) {
       const pending = prepare(request)
-      return webhook(pending, await backend.macAll(keys, pending.parts.prefix, pending.body))
+      const tags = macAll(pending)
+      return webhook(pending, Array.isArray(tags) ? tags : await tags)
     },
     verifySync(request) {
       const pending = prepare(request)
@@ -159,7 +171,8 @@ export function createVerifierWith<Events extends EventMap = LedgerlyEvents, Key
     },
     async verifySignature(request) {
       const pending = prepare(request)
-      return signature(pending, await backend.macAll(keys, pending.parts.prefix, pending.body))
+      const tags = macAll(pending)
+      return signature(pending, Array.isArray(tags) ? tags : await tags)
     },
     verifySignatureSync(request) {
       const pending = prepare(request)

@@ -9,6 +9,7 @@ import type { CryptoBackend } from './types.js'
  */
 export const nodeBackend: CryptoBackend<NodeKey> = {
   name: 'node',
+  macIsSync: true,
   prepareKey: prepareNodeKey,
   macAllSync(keys, prefix, body) {
     return keys.map((key) => nodeMac(key, prefix, body))

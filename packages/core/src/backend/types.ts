@@ -7,6 +7,11 @@ import type { Body } from '../payload.js'
 export interface CryptoBackend<Key = unknown> {
   /** `'node'` for `node:crypto`; `'web'` for Web Crypto with `@noble/hashes` for the synchronous forms. */
   readonly name: 'node' | 'web'
+  /**
+   * True when `macAll` is only `macAllSync` behind a promise (node:crypto hashes synchronously): the async
+   * forms then call `macAllSync` directly and spare a promise hop per request.
+   */
+  readonly macIsSync: boolean
   prepareKey(secret: Uint8Array): Key
   macAllSync(keys: readonly Key[], prefix: string, body: Body): Uint8Array[]
   macAll(keys: readonly Key[], prefix: string, body: Body): Promise<Uint8Array[]>
