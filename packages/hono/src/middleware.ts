@@ -8,6 +8,7 @@ import {
 } from '@ledgerly/webhooks/http'
 import type { Context, MiddlewareHandler } from 'hono'
 import { socketAddress } from './client-address.js'
+import { untouchedIncoming } from './node-body.js'
 import { readRawBody } from './raw-body.js'
 import { nextOnce } from './run-idempotent.js'
 
@@ -61,10 +62,12 @@ export function ledgerlyWebhook<Events extends EventMap = LedgerlyEvents>(
         const ip = clientIp(getClientIp(c), c.req.header('x-forwarded-for'), trustProxy)
         if (ip === undefined || !isAllowed(ip)) throw new ForbiddenSourceError()
       }
-      const payload = await readRawBody(c.req, maxBodyBytes)
+      const incoming = untouchedIncoming(c.env)
+      const payload = await readRawBody(c.req, maxBodyBytes, incoming)
       const webhook = (await verifier.verify({
         payload,
-        headers: c.req.raw.headers,
+        // Node's flat rawHeaders when available: c.req.raw.headers would build a Headers object per request.
+        headers: incoming ? incoming.rawHeaders : c.req.raw.headers,
       })) as VerifiedWebhook<Events>
       c.set('ledgerly', webhook)
       if (!idempotency) return void (await next())

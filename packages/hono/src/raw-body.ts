@@ -1,6 +1,7 @@
 import { WebhookVerificationError } from '@ledgerly/webhooks'
 import { readBodyWithLimit } from '@ledgerly/webhooks/http'
 import type { HonoRequest } from 'hono'
+import { type NodeIncoming, readIncomingBody } from './node-body.js'
 
 // Hono caches a body it has read under the method that read it. `arrayBuffer` and `blob` are the exact
 // bytes; `text` (what `c.req.json()` and `c.req.text()` cache) went through a lossy UTF-8 decode, and
@@ -38,8 +39,13 @@ function exactBuffer(bytes: Uint8Array): ArrayBuffer {
  * The request's raw body, read once with the size limit enforced while it streams. Reuses bytes Hono
  * already cached from `arrayBuffer()`/`blob()`; refuses with `PAYLOAD_NOT_RAW` when the body was read as
  * text or JSON. Afterwards the bytes are cached as `arrayBuffer`, so a later `c.req.json()` still works.
+ * `incoming` is Node's request under `@hono/node-server` when nothing has read it yet (see node-body.ts).
  */
-export async function readRawBody(req: HonoRequest, maxBodyBytes: number): Promise<Uint8Array> {
+export async function readRawBody(
+  req: HonoRequest,
+  maxBodyBytes: number,
+  incoming?: NodeIncoming,
+): Promise<Uint8Array> {
   const cache = req.bodyCache as Record<string, unknown>
   for (const key of RAW_KEYS) {
     if (cache[key] === undefined) continue
@@ -53,8 +59,12 @@ export async function readRawBody(req: HonoRequest, maxBodyBytes: number): Promi
     return bytes
   }
   for (const key in cache) if (cache[key] !== undefined) throw notRaw(`as ${key} by an earlier middleware`)
-  if (req.raw.bodyUsed) throw notRaw('from c.req.raw by an earlier middleware')
-  const bytes = await readBodyWithLimit(req.raw.body, req.header('content-length'), maxBodyBytes)
+  // On @hono/node-server with the stream untouched, read Node's stream itself: touching req.raw would
+  // make node-server build a Fetch Request and a web stream for this one body.
+  if (!incoming && req.raw.bodyUsed) throw notRaw('from c.req.raw by an earlier middleware')
+  const bytes = incoming
+    ? await readIncomingBody(incoming, maxBodyBytes)
+    : await readBodyWithLimit(req.raw.body, req.header('content-length'), maxBodyBytes)
   cache.arrayBuffer = Promise.resolve(exactBuffer(bytes))
   return bytes
 }
