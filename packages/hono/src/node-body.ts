@@ -27,9 +27,14 @@ export function untouchedIncoming(env: unknown): NodeIncoming | undefined {
   const bindings = (env as { server?: unknown }).server ?? env
   const incoming = (bindings as { incoming?: unknown }).incoming as NodeIncoming | undefined
   if (typeof incoming !== 'object' || incoming === null || typeof incoming.on !== 'function') return undefined
-  if (!Array.isArray(incoming.rawHeaders)) return undefined
+  if (!Array.isArray(incoming.rawHeaders) || !nodeBuffer()) return undefined
   // null: nobody has read or piped it (node-server's Request would have, through Readable.toWeb).
   return incoming.readableFlowing === null && !incoming.readableEnded ? incoming : undefined
+}
+
+/** Node's `Buffer` (node-server runs on Node): what `incoming.rawBody` must be for node-server to use it. */
+function nodeBuffer(): BufferLike | undefined {
+  return (globalThis as { Buffer?: BufferLike }).Buffer
 }
 
 function tooLarge(limit: number, size?: number): WebhookVerificationError {
@@ -52,7 +57,7 @@ export function readIncomingBody(incoming: NodeIncoming, limit: number): Promise
   if (typeof header === 'string' && /^[0-9]+$/.test(header) && Number(header) > limit) {
     return Promise.reject(tooLarge(limit, Number(header)))
   }
-  const NodeBuffer = (globalThis as { Buffer?: BufferLike }).Buffer
+  const NodeBuffer = nodeBuffer()!
   return new Promise(function collect(resolve, reject) {
     const chunks: Uint8Array[] = []
     let total = 0
@@ -74,13 +79,8 @@ export function readIncomingBody(incoming: NodeIncoming, limit: number): Promise
     }
     function onEnd() {
       cleanup()
-      const bytes =
-        chunks.length === 1
-          ? chunks[0]!
-          : NodeBuffer
-            ? NodeBuffer.concat(chunks, total)
-            : concat(chunks, total)
-      if (NodeBuffer?.isBuffer(bytes)) incoming.rawBody = bytes
+      const bytes = chunks.length === 1 ? chunks[0]! : NodeBuffer.concat(chunks, total)
+      if (NodeBuffer.isBuffer(bytes)) incoming.rawBody = bytes
       resolve(bytes)
     }
     function onAborted() {
@@ -92,14 +92,4 @@ export function readIncomingBody(incoming: NodeIncoming, limit: number): Promise
     incoming.on('error', onAborted)
     incoming.on('close', onAborted)
   })
-}
-
-function concat(chunks: Uint8Array[], total: number): Uint8Array {
-  const out = new Uint8Array(total)
-  let offset = 0
-  for (const chunk of chunks) {
-    out.set(chunk, offset)
-    offset += chunk.byteLength
-  }
-  return out
 }
