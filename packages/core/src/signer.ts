@@ -98,11 +98,9 @@ export function createSignerWith<Key>(backend: CryptoBackend<Key>, options: Sign
   return {
     async sign(payload, message) {
       const { body, timestamp, id, prefix } = prepare(payload, message)
-      // node:crypto hashes synchronously: no promise hop for the tags.
-      const digests = backend.macIsSync
-        ? backend.macAllSync(keys, prefix, body)
-        : await backend.macAll(keys, prefix, body)
-      return headersFor(timestamp, id, digests)
+      // node:crypto hands the tags back as a value: no promise hop for them.
+      const digests = backend.macAll(keys, prefix, body)
+      return headersFor(timestamp, id, Array.isArray(digests) ? digests : await digests)
     },
     signSync(payload, message) {
       const { body, timestamp, id, prefix } = prepare(payload, message)

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http'
-import { WebhookVerificationError } from '@ledgerly/webhooks'
+import { payloadTooLarge } from '@ledgerly/webhooks/http'
 
 /** The client went away before the body was complete: there is nobody left to answer. */
 export class RequestAbortedError extends Error {
@@ -7,15 +7,6 @@ export class RequestAbortedError extends Error {
     super('The client closed the connection before the webhook body was complete')
     this.name = 'RequestAbortedError'
   }
-}
-
-/** `PAYLOAD_TOO_LARGE`, with the declared size when there is one. */
-export function tooLarge(limit: number, declared?: number): WebhookVerificationError {
-  const size = declared === undefined ? 'more than' : `${declared} bytes, more than`
-  return new WebhookVerificationError(
-    'PAYLOAD_TOO_LARGE',
-    `The webhook body is ${size} the ${limit} bytes allowed`,
-  )
 }
 
 /** Receives the outcome of a body read: exactly one of the two is called, exactly once. */
@@ -50,7 +41,7 @@ function declaredLength(req: IncomingMessage): number | undefined {
 export function readRawBody(req: IncomingMessage, limit: number, callbacks: BodyCallbacks): void {
   const declared = declaredLength(req)
   if (declared !== undefined && declared > limit) {
-    callbacks.fail(tooLarge(limit, declared))
+    callbacks.fail(payloadTooLarge(limit, declared))
     return
   }
   let chunks: Buffer[] = []
@@ -68,7 +59,7 @@ export function readRawBody(req: IncomingMessage, limit: number, callbacks: Body
       cleanup()
       chunks = []
       req.pause()
-      callbacks.fail(tooLarge(limit))
+      callbacks.fail(payloadTooLarge(limit))
       return
     }
     chunks.push(chunk)

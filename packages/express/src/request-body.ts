@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http'
 import { WebhookVerificationError } from '@ledgerly/webhooks'
-import { type BodyCallbacks, readRawBody, tooLarge } from './raw-body.js'
+import { payloadTooLarge } from '@ledgerly/webhooks/http'
+import { type BodyCallbacks, readRawBody } from './raw-body.js'
 
 /** What Express (or a body parser) may have left on the request. */
 export interface ExpressLikeRequest extends IncomingMessage {
@@ -39,7 +40,7 @@ export function requestBody(req: ExpressLikeRequest, limit: number, callbacks: B
   const body = req.body
   if (body instanceof Uint8Array) {
     // express.raw() has its own `limit` (100 KiB by default); ours still applies on top of it.
-    if (body.length > limit) callbacks.fail(tooLarge(limit, body.length))
+    if (body.length > limit) callbacks.fail(payloadTooLarge(limit, body.length))
     else callbacks.body(body)
     return
   }

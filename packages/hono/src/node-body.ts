@@ -1,4 +1,4 @@
-import { WebhookVerificationError } from '@ledgerly/webhooks'
+import { payloadTooLarge } from '@ledgerly/webhooks/http'
 
 type Listener = (...args: never[]) => void
 
@@ -37,14 +37,6 @@ function nodeBuffer(): BufferLike | undefined {
   return (globalThis as { Buffer?: BufferLike }).Buffer
 }
 
-function tooLarge(limit: number, size?: number): WebhookVerificationError {
-  const what = size === undefined ? 'more than' : `${size} bytes, more than`
-  return new WebhookVerificationError(
-    'PAYLOAD_TOO_LARGE',
-    `The webhook body is ${what} the ${limit} bytes allowed`,
-  )
-}
-
 /**
  * Reads the body straight from Node's stream, skipping the Fetch `Request` node-server would otherwise
  * build for it (a web stream per request). Refuses with `PAYLOAD_TOO_LARGE` before buffering more than
@@ -55,7 +47,7 @@ function tooLarge(limit: number, size?: number): WebhookVerificationError {
 export function readIncomingBody(incoming: NodeIncoming, limit: number): Promise<Uint8Array> {
   const header = incoming.headers['content-length']
   if (typeof header === 'string' && /^[0-9]+$/.test(header) && Number(header) > limit) {
-    return Promise.reject(tooLarge(limit, Number(header)))
+    return Promise.reject(payloadTooLarge(limit, Number(header)))
   }
   const NodeBuffer = nodeBuffer()!
   return new Promise(function collect(resolve, reject) {
@@ -72,7 +64,7 @@ export function readIncomingBody(incoming: NodeIncoming, limit: number): Promise
       if (total > limit) {
         cleanup()
         chunks.length = 0
-        reject(tooLarge(limit))
+        reject(payloadTooLarge(limit))
         return
       }
       chunks.push(chunk)

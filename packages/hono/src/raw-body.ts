@@ -1,5 +1,5 @@
 import { WebhookVerificationError } from '@ledgerly/webhooks'
-import { readBodyWithLimit } from '@ledgerly/webhooks/http'
+import { payloadTooLarge, readBodyWithLimit } from '@ledgerly/webhooks/http'
 import type { HonoRequest } from 'hono'
 import { type NodeIncoming, readIncomingBody } from './node-body.js'
 
@@ -51,10 +51,7 @@ export async function readRawBody(
     if (cache[key] === undefined) continue
     const bytes = await cachedBytes(cache, key)
     if (bytes.byteLength > maxBodyBytes) {
-      throw new WebhookVerificationError(
-        'PAYLOAD_TOO_LARGE',
-        `The webhook body is ${bytes.byteLength} bytes, more than the ${maxBodyBytes} allowed`,
-      )
+      throw payloadTooLarge(maxBodyBytes, bytes.byteLength)
     }
     return bytes
   }

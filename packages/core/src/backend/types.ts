@@ -7,14 +7,13 @@ import type { Body } from '../payload.js'
 export interface CryptoBackend<Key = unknown> {
   /** `'node'` for `node:crypto`; `'web'` for Web Crypto with `@noble/hashes` for the synchronous forms. */
   readonly name: 'node' | 'web'
-  /**
-   * True when `macAll` is only `macAllSync` behind a promise (node:crypto hashes synchronously): the async
-   * forms then call `macAllSync` directly and spare a promise hop per request.
-   */
-  readonly macIsSync: boolean
   prepareKey(secret: Uint8Array): Key
   macAllSync(keys: readonly Key[], prefix: string, body: Body): Uint8Array[]
-  macAll(keys: readonly Key[], prefix: string, body: Body): Promise<Uint8Array[]>
+  /**
+   * The same, for the async forms. A backend that hashes synchronously (node:crypto) returns the tags
+   * themselves, and callers skip the promise hop: it is measurable per request at 1 KiB.
+   */
+  macAll(keys: readonly Key[], prefix: string, body: Body): Uint8Array[] | Promise<Uint8Array[]>
   /** Strict UTF-8 decode (BOM kept); `undefined` when the bytes are not valid UTF-8. */
   decode(bytes: Uint8Array): string | undefined
   /** Constant-time equality of two tags of public, equal length. */

@@ -36,7 +36,6 @@ function nobleMacAll(keys: readonly WebKey[], prefix: string, body: Body): Uint8
  */
 export const webBackend: CryptoBackend<WebKey> = {
   name: 'web',
-  macIsSync: false,
   prepareKey(secret) {
     return { secret, noble: hmac.create(sha256, secret), subtle: undefined }
   },

@@ -24,4 +24,4 @@ export {
   problemFor,
   problemType,
 } from './problem.js'
-export { readBodyWithLimit } from './read-body.js'
+export { payloadTooLarge, readBodyWithLimit } from './read-body.js'

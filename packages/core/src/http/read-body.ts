@@ -33,7 +33,17 @@ async function discardRest(reader: ReadableStreamDefaultReader<Uint8Array>): Pro
   }
 }
 
-function tooLarge(limit: number, size?: number): WebhookVerificationError {
+/**
+ * The `PAYLOAD_TOO_LARGE` error every adapter answers 413 with: the size when it is known (a
+ * `Content-Length`, bytes already in hand), "more than" when the limit was passed mid-stream.
+ *
+ * @example
+ * ```ts
+ * import { payloadTooLarge } from '@ledgerly/webhooks/http'
+ * if (bytes.length > limit) throw payloadTooLarge(limit, bytes.length)
+ * ```
+ */
+export function payloadTooLarge(limit: number, size?: number): WebhookVerificationError {
   const what = size === undefined ? 'more than' : `${size} bytes, more than`
   return new WebhookVerificationError(
     'PAYLOAD_TOO_LARGE',
@@ -60,7 +70,7 @@ export async function readBodyWithLimit(
 ): Promise<Uint8Array> {
   if (contentLength && /^[0-9]+$/.test(contentLength.trim())) {
     const declared = Number(contentLength.trim())
-    if (declared > limit) throw tooLarge(limit, declared)
+    if (declared > limit) throw payloadTooLarge(limit, declared)
   }
   if (!body) return new Uint8Array(0)
   const reader = body.getReader()
@@ -72,7 +82,7 @@ export async function readBodyWithLimit(
     total += value.byteLength
     if (total > limit) {
       await discardRest(reader)
-      throw tooLarge(limit)
+      throw payloadTooLarge(limit)
     }
     chunks.push(value)
   }
