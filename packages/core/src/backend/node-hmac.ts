@@ -20,19 +20,29 @@ export interface NodeKey {
   readonly outerPad: Buffer
 }
 
-type OneShotHash = (algorithm: string, data: Uint8Array, outputEncoding: 'buffer') => Buffer
+/**
+ * `crypto.hash` with a `'latin1'` string out: one character per digest byte. Asking for a string rather
+ * than a `Buffer` is deliberate: Node builds an output `Buffer` in C++ with its own backing store, which
+ * costs more than hashing 1 KiB (about 1.9 µs against 0.6 µs for a 96-byte message on the benchmark machine);
+ * a 32-character string is cheap and writes back into bytes exactly.
+ */
+type OneShotHash = (algorithm: string, data: Uint8Array, outputEncoding: 'latin1') => string
 
 /**
- * `crypto.hash` (Node ≥ 20.12), only when it returns raw bytes. Bun and Deno resolve this build too; if
- * their `node:crypto` lacks it or answers differently, every MAC goes through `createHmac`.
+ * `crypto.hash` (Node ≥ 20.12), only when its `'latin1'` output matches `createHash`. Bun and Deno resolve
+ * this build too; if their `node:crypto` lacks it or answers differently, every MAC goes through
+ * `createHmac`.
  */
 function detectOneShot(): OneShotHash | undefined {
   const hash = (nodeCrypto as { hash?: unknown }).hash
   if (typeof hash !== 'function') return undefined
   try {
-    const probe = (hash as OneShotHash)('sha256', new Uint8Array(0), 'buffer')
-    const expected = nodeCrypto.createHash('sha256').digest()
-    return probe instanceof Uint8Array && expected.equals(probe) ? (hash as OneShotHash) : undefined
+    const data = new Uint8Array([0x80, 0xff, 0x00, 0x61])
+    const probe = (hash as OneShotHash)('sha256', data, 'latin1')
+    const expected = nodeCrypto.createHash('sha256').update(data).digest()
+    return typeof probe === 'string' && probe.length === DIGEST && expected.equals(Buffer.from(probe, 'latin1'))
+      ? (hash as OneShotHash)
+      : undefined
   } catch {
     return undefined
   }
@@ -77,10 +87,12 @@ export function nodeMac(key: NodeKey, prefix: string, body: Body): Uint8Array {
       message.write(prefix, BLOCK, 'latin1')
       if (typeof body === 'string') message.write(body, bodyStart, 'utf8')
       else message.set(body, bodyStart)
-      const inner = oneShot('sha256', message.subarray(0, length), 'buffer')
       outer.set(key.outerPad, 0)
-      outer.set(inner, BLOCK)
-      return oneShot('sha256', outer, 'buffer')
+      outer.write(oneShot('sha256', message.subarray(0, length), 'latin1'), BLOCK, 'latin1')
+      // A pooled 32-byte slice: far cheaper than the Buffer `crypto.hash` would build.
+      const tag = Buffer.allocUnsafe(DIGEST)
+      tag.write(oneShot('sha256', outer, 'latin1'), 0, 'latin1')
+      return tag
     }
   }
   // update() takes strings as UTF-8 natively: no TextEncoder round trip, no copy of a byte body.
