@@ -8,7 +8,8 @@ export interface PostRequest {
   /** `url.origin` and `url.pathname + url.search`, computed once per dispatcher (URL getters build strings). */
   origin: string
   path: string
-  headers: Record<string, string>
+  /** Flat name/value pairs, as undici accepts them. */
+  headers: string[]
   body: string
   timeoutMs: number
   maxResponseBytes: number

@@ -36,7 +36,10 @@ export interface SignedDispatcherOptions {
   agent?: Dispatcher
   /** Keep-alive connections per origin when the dispatcher builds its own Agent. Default unlimited. */
   connections?: number
-  /** Extra headers on every attempt (custom authentication). Cannot override the Ledgerly ones. */
+  /**
+   * Extra headers on every attempt (custom authentication). Cannot override the Ledgerly ones,
+   * `content-type`, `content-length` or `host`; a `user-agent` here replaces the dispatcher's.
+   */
   headers?: Record<string, string>
   /** Deliveries kept in `dispatcher.log`. Default 1000; 0 keeps none. */
   logLimit?: number

@@ -70,6 +70,14 @@ export function createSignedDispatcher(options: SignedDispatcherOptions): Signed
   const origin = resolved.url.origin
   const path = resolved.url.pathname + resolved.url.search
   const deadlines = createAttemptDeadlines(resolved.timeoutMs)
+  // The user's extra headers (names lowercased; none can be a Ledgerly one), a user-agent unless they set
+  // their own, then the content type.
+  const fixedHeaders: string[] = [
+    ...Object.entries(resolved.headers).flat(),
+    ...('user-agent' in resolved.headers ? [] : ['user-agent', USER_AGENT]),
+    'content-type',
+    'application/json',
+  ]
 
   async function handleJob(job: DeliveryJob): Promise<void> {
     if (job.endpoint !== endpoint) {
@@ -80,15 +88,20 @@ export function createSignedDispatcher(options: SignedDispatcherOptions): Signed
     const signedAt = Math.floor(resolved.now() / 1000)
     // Synchronous: on Node the HMAC is native and takes microseconds; no need for a promise hop per attempt.
     const signature = signer.signSync(job.body, { timestamp: signedAt })
-    const headers: Record<string, string> = {
-      ...resolved.headers,
-      'user-agent': USER_AGENT,
-      'content-type': 'application/json',
-      ...signature,
-      'x-ledgerly-event': job.event,
-      'x-ledgerly-delivery': job.deliveryId,
-      'x-ledgerly-attempt': String(job.attempt),
-    }
+    // A flat name/value list in a fixed order: undici takes it as is, with no object to build per attempt.
+    const headers = [
+      ...fixedHeaders,
+      'x-ledgerly-signature',
+      signature['x-ledgerly-signature']!,
+      'x-ledgerly-timestamp',
+      signature['x-ledgerly-timestamp']!,
+      'x-ledgerly-event',
+      job.event,
+      'x-ledgerly-delivery',
+      job.deliveryId,
+      'x-ledgerly-attempt',
+      String(job.attempt),
+    ]
     const startedAt = Date.now()
     const started = performance.now()
     const result = await postOnce({

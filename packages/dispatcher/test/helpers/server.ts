@@ -4,6 +4,8 @@ import type { AddressInfo } from 'node:net'
 /** One request as the test server saw it. */
 export interface Received {
   headers: IncomingHttpHeaders
+  /** Names and values as sent, repeats included. */
+  rawHeaders: string[]
   body: Buffer
   /** performance.now() when the request arrived. */
   at: number
@@ -18,7 +20,7 @@ export async function startServer(respond: Responder) {
   const server = createServer(async (request, response) => {
     const chunks: Buffer[] = []
     for await (const chunk of request) chunks.push(chunk as Buffer)
-    const entry = { headers: request.headers, body: Buffer.concat(chunks), at: performance.now() }
+    const entry = { headers: request.headers, rawHeaders: request.rawHeaders, body: Buffer.concat(chunks), at: performance.now() }
     received.push(entry)
     try {
       await respond(received.length - 1, entry, response)
