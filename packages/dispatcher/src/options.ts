@@ -34,7 +34,10 @@ export interface SignedDispatcherOptions {
   work?: boolean
   /** An undici dispatcher (Agent, Pool…) to share keep-alive pools between dispatchers. */
   agent?: Dispatcher
-  /** Keep-alive connections per origin when the dispatcher builds its own Agent. Default unlimited. */
+  /**
+   * Most keep-alive connections to the endpoint when the dispatcher opens its own (no `agent`). Default
+   * unlimited: one more whenever every open one is busy, so up to the queue's concurrency.
+   */
   connections?: number
   /**
    * Extra headers on every attempt (custom authentication). Cannot override the Ledgerly ones,

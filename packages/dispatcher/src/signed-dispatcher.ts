@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto'
 import { createSigner } from '@ledgerly/webhooks'
-import { Agent } from 'undici'
 import { createAttemptDeadlines } from './attempt-deadlines.js'
 import { createDeliveryLog, type DeliveryLog } from './delivery-log.js'
 import { createHooks, type DispatcherEventName, type DispatcherListener } from './hooks.js'
 import { postOnce } from './http-attempt.js'
 import { type ResolvedOptions, resolveOptions, type SignedDispatcherOptions } from './options.js'
+import { OriginPool } from './origin-pool.js'
 import { bodyText, deliveryIdOption, eventOption } from './payload.js'
 import type { CloseOptions, DeliveryJob, DeliveryQueue, QueueCloseReport } from './queues/contract.js'
 import { memoryQueue } from './queues/memory-queue.js'
@@ -59,7 +59,7 @@ export function createSignedDispatcher(options: SignedDispatcherOptions): Signed
   const ownsAgent = options.agent === undefined
   const agent =
     options.agent ??
-    new Agent({
+    new OriginPool(resolved.url.origin, {
       keepAliveTimeout: 30_000,
       ...(options.connections ? { connections: options.connections } : {}),
     })

@@ -76,22 +76,32 @@ export function deliverySuite(label: string, makeQueue: () => DeliveryQueue) {
 
     it.each([
       ['no extra headers', {}, 'ledgerly-webhooks-dispatcher/0', undefined],
-      ['an authorization header', { Authorization: 'Bearer t0k3n' }, 'ledgerly-webhooks-dispatcher/0', 'Bearer t0k3n'],
+      [
+        'an authorization header',
+        { Authorization: 'Bearer t0k3n' },
+        'ledgerly-webhooks-dispatcher/0',
+        'Bearer t0k3n',
+      ],
       ['a user-agent of its own', { 'User-Agent': 'acme-sender/2' }, 'acme-sender/2', undefined],
-    ])('headers option with %s → each header sent once, the GUIDE §2 ones intact', async (_label, headers, agent, auth) => {
-      const { server, dispatcher } = await setup(statuses(200), { headers })
-      const id = await dispatcher.enqueue(entryPayload(), 'entry_persisted')
-      await dispatcher.drained()
-      const [request] = server.received
-      const names = request!.rawHeaders.filter((_value, index) => index % 2 === 0).map((name) => name.toLowerCase())
-      expect(names.length).toBe(new Set(names).size)
-      expect(request!.headers['user-agent']).toBe(agent)
-      expect(request!.headers.authorization).toBe(auth)
-      expect(request!.headers['content-type']).toBe('application/json')
-      expect(request!.headers['x-ledgerly-delivery']).toBe(id)
-      expect(request!.headers['x-ledgerly-attempt']).toBe('1')
-      expect(request!.headers['x-ledgerly-signature']).toMatch(/^t=\d+,v1=[0-9a-f]{64}$/)
-    })
+    ])(
+      'headers option with %s → each header sent once, the GUIDE §2 ones intact',
+      async (_label, headers, agent, auth) => {
+        const { server, dispatcher } = await setup(statuses(200), { headers })
+        const id = await dispatcher.enqueue(entryPayload(), 'entry_persisted')
+        await dispatcher.drained()
+        const [request] = server.received
+        const names = request!.rawHeaders
+          .filter((_value, index) => index % 2 === 0)
+          .map((name) => name.toLowerCase())
+        expect(names.length).toBe(new Set(names).size)
+        expect(request!.headers['user-agent']).toBe(agent)
+        expect(request!.headers.authorization).toBe(auth)
+        expect(request!.headers['content-type']).toBe('application/json')
+        expect(request!.headers['x-ledgerly-delivery']).toBe(id)
+        expect(request!.headers['x-ledgerly-attempt']).toBe('1')
+        expect(request!.headers['x-ledgerly-signature']).toMatch(/^t=\d+,v1=[0-9a-f]{64}$/)
+      },
+    )
 
     it('first attempt headers replayed after the tolerance → TIMESTAMP_TOO_OLD', async () => {
       const { server, dispatcher } = await setup(statuses(500, 200))

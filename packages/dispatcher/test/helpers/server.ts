@@ -20,7 +20,12 @@ export async function startServer(respond: Responder) {
   const server = createServer(async (request, response) => {
     const chunks: Buffer[] = []
     for await (const chunk of request) chunks.push(chunk as Buffer)
-    const entry = { headers: request.headers, rawHeaders: request.rawHeaders, body: Buffer.concat(chunks), at: performance.now() }
+    const entry = {
+      headers: request.headers,
+      rawHeaders: request.rawHeaders,
+      body: Buffer.concat(chunks),
+      at: performance.now(),
+    }
     received.push(entry)
     try {
       await respond(received.length - 1, entry, response)
