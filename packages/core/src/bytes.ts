@@ -16,13 +16,26 @@ export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
   return out
 }
 
-const HEX = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'))
+/** ASCII codes of the 16 lowercase hex digits. */
+const HEX_CODES = new Uint8Array([48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 97, 98, 99, 100, 101, 102])
+const asciiDecoder = new TextDecoder()
+/** Scratch space for tags (32 bytes → 64 characters); rendering is synchronous, so it is never shared. */
+const hexScratch = new Uint8Array(128)
 
-/** Lowercase hex of some bytes (a table lookup per byte: signing renders one tag per secret per attempt). */
+/**
+ * Lowercase hex of some bytes. Signing renders one tag per secret per attempt, so this writes the ASCII
+ * codes into scratch space and decodes them once: one string, instead of a chain of 2-character
+ * concatenations (about half the time, and no intermediate strings for the collector).
+ */
 export function toHex(bytes: Uint8Array): string {
-  let out = ''
-  for (let i = 0; i < bytes.length; i++) out += HEX[bytes[i]!]
-  return out
+  const length = bytes.length * 2
+  const out = length <= hexScratch.length ? hexScratch : new Uint8Array(length)
+  for (let i = 0; i < bytes.length; i++) {
+    const byte = bytes[i]!
+    out[2 * i] = HEX_CODES[byte >> 4]!
+    out[2 * i + 1] = HEX_CODES[byte & 15]!
+  }
+  return asciiDecoder.decode(out.subarray(0, length))
 }
 
 function hexDigit(code: number): number {

@@ -90,8 +90,8 @@ export function createSignerWith<Key>(backend: CryptoBackend<Key>, options: Sign
       const signature = digests.map((digest) => `v1,${toBase64(digest)}`).join(' ')
       return { 'webhook-id': id, 'webhook-timestamp': t, 'webhook-signature': signature }
     }
-    const hex = digests.map(toHex)
-    const signature = legacy ? hex[0]! : [`t=${t}`, ...hex.map((h) => `v1=${h}`)].join(',')
+    let signature = legacy ? toHex(digests[0]!) : `t=${t}`
+    if (!legacy) for (const digest of digests) signature += `,v1=${toHex(digest)}`
     return { 'x-ledgerly-signature': signature, 'x-ledgerly-timestamp': t }
   }
 

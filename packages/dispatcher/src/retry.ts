@@ -46,12 +46,14 @@ export function backoffSeconds(policy: RetryPolicy, retry: number): number {
   return policy.backoff[index] ?? 0
 }
 
+const DELIVERED = Object.freeze({ ok: true } as const)
+
 /** How an HTTP status ends an attempt. */
 export function classifyStatus(
   status: number,
   retryStatuses: ReadonlySet<number>,
 ): { ok: true } | { ok: false; code: DeliveryErrorCode; retryable: boolean } {
-  if (status >= 200 && status < 300) return { ok: true }
+  if (status >= 200 && status < 300) return DELIVERED
   const retryable = retryStatuses.has(status)
   if (status >= 500) return { ok: false, code: 'SERVER_ERROR', retryable: true }
   if (status >= 400) return { ok: false, code: 'CLIENT_ERROR', retryable }

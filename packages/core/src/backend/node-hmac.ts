@@ -40,7 +40,9 @@ function detectOneShot(): OneShotHash | undefined {
     const data = new Uint8Array([0x80, 0xff, 0x00, 0x61])
     const probe = (hash as OneShotHash)('sha256', data, 'latin1')
     const expected = nodeCrypto.createHash('sha256').update(data).digest()
-    return typeof probe === 'string' && probe.length === DIGEST && expected.equals(Buffer.from(probe, 'latin1'))
+    return typeof probe === 'string' &&
+      probe.length === DIGEST &&
+      expected.equals(Buffer.from(probe, 'latin1'))
       ? (hash as OneShotHash)
       : undefined
   } catch {
