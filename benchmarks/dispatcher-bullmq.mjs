@@ -103,11 +103,12 @@ async function main() {
       receiver.send('usage')
     })
 
-  async function startWorkers(count, queueName, noop) {
+  async function startWorkers(count, queueName, noop, batchSize = 1) {
     const args = noop
       ? [new URL(import.meta.url).pathname, '--noop-worker', redisUrl, queueName]
       : [cli, 'worker', '--quiet', '--redis', redisUrl, '--url', url, '--secret', secret]
-    if (!noop) args.push('--queue', queueName, '--concurrency', String(CONCURRENCY))
+    if (!noop)
+      args.push('--queue', queueName, '--concurrency', String(CONCURRENCY), '--batch-size', String(batchSize))
     const workers = Array.from({ length: count }, () =>
       track(spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] })),
     )
@@ -179,10 +180,10 @@ async function main() {
     }
   }
 
-  async function deliveries(workerCount) {
-    const queueName = `burst-${workerCount}-${Date.now()}`
-    const workers = await startWorkers(workerCount, queueName, false)
-    const queue = bullmqQueue({ connection: redisUrl, queueName, pollInterval: 10 })
+  async function deliveries(workerCount, batchSize = 1) {
+    const queueName = `burst-${workerCount}-${batchSize}-${Date.now()}`
+    const workers = await startWorkers(workerCount, queueName, false, batchSize)
+    const queue = bullmqQueue({ connection: redisUrl, queueName, pollInterval: 10, batchSize })
     const producer = createSignedDispatcher({ url, secret, queue, work: false, logLimit: 0 })
     const bodies = Array.from({ length: EVENTS }, (_, i) => payload(i))
     await queue.counts() // connected, like a long-lived producer
@@ -206,17 +207,17 @@ async function main() {
     const delivered = (await received()) - before
     await producer.close()
     await workers.stop()
-    const label = `\`dispatch()\` burst → ${workerCount} \`ledgerly-webhooks worker\` process${workerCount > 1 ? 'es' : ''} → receiver`
+    const label = `\`dispatch()\` burst${batchSize > 1 ? `, \`batchSize: ${batchSize}\`` : ''} → ${workerCount} \`ledgerly-webhooks worker\` process${workerCount > 1 ? 'es' : ''} → receiver`
     burst.sort((a, b) => a - b)
     const enqueue = { p50: percentile(burst, 50), p99: percentile(burst, 99) }
     return { label, workerCount, perSecond: EVENTS / seconds, delivered, cpu, enqueue }
   }
 
   // workerCount 0: nobody consumes (deliveries are behind; the queue absorbs the burst).
-  async function openLoop(rate, workerCount) {
-    const queueName = `latency-${rate}-${workerCount}-${Date.now()}`
-    const workers = workerCount > 0 ? await startWorkers(workerCount, queueName, false) : undefined
-    const queue = bullmqQueue({ connection: redisUrl, queueName, pollInterval: 10 })
+  async function openLoop(rate, workerCount, batchSize = 1) {
+    const queueName = `latency-${rate}-${workerCount}-${batchSize}-${Date.now()}`
+    const workers = workerCount > 0 ? await startWorkers(workerCount, queueName, false, batchSize) : undefined
+    const queue = bullmqQueue({ connection: redisUrl, queueName, pollInterval: 10, batchSize })
     const producer = createSignedDispatcher({ url, secret, queue, work: false, logLimit: 0 })
     // Warm: a long-lived producer is connected and has loaded BullMQ's scripts before its first event.
     await producer.dispatch(payload(0), 'entry_persisted')
@@ -245,6 +246,7 @@ async function main() {
     return {
       rate,
       workerCount,
+      batchSize,
       p50: percentile(latencies, 50),
       p99: percentile(latencies, 99),
       max: latencies.at(-1),
@@ -258,22 +260,40 @@ async function main() {
   console.log(
     `${rows[0].label}: ${Math.round(rows[0].perSecond)} jobs/s; CPU µs/job: ${cpuText(rows[0].cpu)}`,
   )
-  for (const workerCount of [1, 2, 4]) {
-    const row = await deliveries(workerCount)
+  const burstRows = process.env.BURST_ROWS
+    ? JSON.parse(process.env.BURST_ROWS)
+    : [
+        [1, 1],
+        [2, 1],
+        [4, 1],
+        [1, 100],
+        [2, 100],
+      ]
+  for (const [workerCount, batchSize] of burstRows) {
+    const row = await deliveries(workerCount, batchSize)
     rows.push(row)
     console.log(
       `${row.label}: ${Math.round(row.perSecond)} deliveries/s (${row.delivered} received); burst enqueue p50 ${row.enqueue.p50.toFixed(1)} ms, p99 ${row.enqueue.p99.toFixed(1)} ms; CPU µs/delivery: ${cpuText(row.cpu)}`,
     )
   }
   const latency = []
-  for (const workerCount of [0, 2]) {
-    for (const rate of [1000, 5000]) {
-      const row = await openLoop(rate, workerCount)
-      latency.push(row)
-      console.log(
-        `open loop ${rate}/s, ${workerCount} workers delivering: p50 ${row.p50.toFixed(2)} ms, p99 ${row.p99.toFixed(2)} ms, max ${row.max.toFixed(1)} ms`,
-      )
-    }
+  const loopRows = process.env.LOOP_ROWS
+    ? JSON.parse(process.env.LOOP_ROWS)
+    : [
+        [1000, 0, 1],
+        [5000, 0, 1],
+        [1000, 2, 1],
+        [5000, 2, 1],
+        [1000, 0, 100],
+        [5000, 0, 100],
+        [5000, 2, 100],
+      ]
+  for (const [rate, workerCount, batchSize] of loopRows) {
+    const row = await openLoop(rate, workerCount, batchSize)
+    latency.push(row)
+    console.log(
+      `open loop ${rate}/s, batch ${batchSize}, ${workerCount} workers delivering: p50 ${row.p50.toFixed(2)} ms, p99 ${row.p99.toFixed(2)} ms, max ${row.max.toFixed(1)} ms`,
+    )
   }
   receiver.kill()
   redis.kill('SIGTERM')
@@ -288,11 +308,11 @@ async function main() {
     ),
   ].join('\n')
   const latencyTable = [
-    '| producer rate (open loop, 3 s) | worker processes delivering meanwhile | enqueue p50 ms | p99 ms | max ms |',
-    '|---:|---:|---:|---:|---:|',
+    '| producer rate (open loop, 3 s) | batchSize | worker processes delivering meanwhile | enqueue p50 ms | p99 ms | max ms |',
+    '|---:|---:|---:|---:|---:|---:|',
     ...latency.map(
       (r) =>
-        `| ${fmt(r.rate)}/s | ${r.workerCount} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${r.max.toFixed(1)} |`,
+        `| ${fmt(r.rate)}/s | ${r.batchSize} | ${r.workerCount} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${r.max.toFixed(1)} |`,
     ),
   ].join('\n')
   console.log(`\n${throughput}\n\n${latencyTable}`)

@@ -17,6 +17,17 @@ deliverySuite('bullmq', () =>
   bullmqQueue({ connection: redis.url, queueName: `suite-${process.pid}-${++counter}`, pollInterval: 10 }),
 )
 
+// And once more with first attempts gathered into batch jobs: the same assertions must hold.
+deliverySuite('bullmq, batchSize 10', () =>
+  bullmqQueue({
+    connection: redis.url,
+    queueName: `suite-batch-${process.pid}-${++counter}`,
+    pollInterval: 10,
+    batchSize: 10,
+    batchWaitMs: 2,
+  }),
+)
+
 describe('bullmq README example', () => {
   it('producer (work: false) + worker on the same queue → delivered; producer close leaves nothing pending', async () => {
     const server = await startServer(statuses(200))

@@ -30,13 +30,13 @@ afterEach(async () => {
 })
 
 let queueCounter = 0
-function producer(url: string) {
+function producer(url: string, batchSize = 1) {
   const queueName = `durable-${process.pid}-${++queueCounter}`
   const dispatcher = createSignedDispatcher({
     url,
     secret,
     work: false,
-    queue: bullmqQueue({ connection: redis.url, queueName, pollInterval: 50 }),
+    queue: bullmqQueue({ connection: redis.url, queueName, pollInterval: 50, batchSize }),
   })
   cleanups.push(() => dispatcher.close())
   return { dispatcher, queueName }
@@ -51,51 +51,59 @@ async function until(condition: () => boolean, timeoutMs: number, what: () => st
 }
 
 describe('BullMQ durability (real redis-server, worker processes)', () => {
-  it('kill -9 of a worker while the receiver holds the response → another worker redelivers, handled once', {
-    timeout: 40_000,
-  }, async () => {
-    let release: () => void = () => {}
-    const held = new Promise<void>((resolve) => {
-      release = resolve
-    })
-    let started: () => void = () => {}
-    const firstArrived = new Promise<void>((resolve) => {
-      started = resolve
-    })
-    const receiver = await startIdempotentReceiver(secret, async () => {
-      started()
-      await held
-    })
-    cleanups.push(receiver.close)
-    const { dispatcher, queueName } = producer(receiver.url)
-    const flags = [
-      '--redis',
-      redis.url,
-      '--url',
-      receiver.url,
-      '--secret',
-      secret,
-      '--queue',
-      queueName,
-      ...WORKER_FLAGS,
-    ]
-    const first = await startWorker(flags)
-    cleanups.push(first.stop)
-    await dispatcher.dispatch(entryPayload('entry_killed'), 'entry_persisted')
-    await firstArrived
-    first.kill9()
-    release() // the receiver finishes its work although the sender died: runOnce marks it done.
-    const second = await startWorker(flags)
-    cleanups.push(second.stop)
-    await until(
-      () => (receiver.deliveries.get('entry_killed') ?? 0) >= 2,
-      30_000,
-      () => 'no redelivery',
-    )
-    await dispatcher.drained()
-    expect(receiver.handled.get('entry_killed')).toBe(1)
-    expect(receiver.deliveries.get('entry_killed')).toBe(2)
-  })
+  // batchSize 10: the event travels in a batch job; the second worker re-runs that same job and must claim
+  // the delivery again rather than skip it as a duplicate.
+  it.each([1, 10])(
+    'kill -9 of a worker while the receiver holds the response (batchSize %i) → another worker redelivers, handled once',
+    {
+      timeout: 40_000,
+    },
+    async (batchSize) => {
+      let release: () => void = () => {}
+      const held = new Promise<void>((resolve) => {
+        release = resolve
+      })
+      let started: () => void = () => {}
+      const firstArrived = new Promise<void>((resolve) => {
+        started = resolve
+      })
+      const receiver = await startIdempotentReceiver(secret, async () => {
+        started()
+        await held
+      })
+      cleanups.push(receiver.close)
+      const { dispatcher, queueName } = producer(receiver.url, batchSize)
+      const flags = [
+        '--redis',
+        redis.url,
+        '--url',
+        receiver.url,
+        '--secret',
+        secret,
+        '--queue',
+        queueName,
+        '--batch-size',
+        String(batchSize),
+        ...WORKER_FLAGS,
+      ]
+      const first = await startWorker(flags)
+      cleanups.push(first.stop)
+      await dispatcher.dispatch(entryPayload('entry_killed'), 'entry_persisted')
+      await firstArrived
+      first.kill9()
+      release() // the receiver finishes its work although the sender died: runOnce marks it done.
+      const second = await startWorker(flags)
+      cleanups.push(second.stop)
+      await until(
+        () => (receiver.deliveries.get('entry_killed') ?? 0) >= 2,
+        30_000,
+        () => 'no redelivery',
+      )
+      await dispatcher.drained()
+      expect(receiver.handled.get('entry_killed')).toBe(1)
+      expect(receiver.deliveries.get('entry_killed')).toBe(2)
+    },
+  )
 
   it('1,000 events through 3 workers killed at random moments → all delivered, each handled exactly once', {
     timeout: 90_000,

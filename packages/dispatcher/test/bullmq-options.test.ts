@@ -12,6 +12,9 @@ describe('bullmqQueue options', () => {
     ['queue name with a colon', { connection: 'redis://127.0.0.1:1', queueName: 'a:b' }, TypeError],
     ['concurrency 0', { connection: 'redis://127.0.0.1:1', concurrency: 0 }, RangeError],
     ['stalledInterval 1.5', { connection: 'redis://127.0.0.1:1', stalledInterval: 1.5 }, RangeError],
+    ['batchSize 0', { connection: 'redis://127.0.0.1:1', batchSize: 0 }, RangeError],
+    ['batchWaitMs -1', { connection: 'redis://127.0.0.1:1', batchWaitMs: -1 }, RangeError],
+    ['dedupeSeconds 0.5', { connection: 'redis://127.0.0.1:1', dedupeSeconds: 0.5 }, RangeError],
   ])('%s → %s, before any connection', (_name, options, ErrorClass) => {
     expect(() => bullmqQueue(options as never)).toThrow(ErrorClass)
   })

@@ -43,6 +43,73 @@ export interface BullmqQueueOptions {
   maxReported?: number
   /** Called when a handler faults. Default: ignore (BullMQ re-runs the job). */
   onError?: (error: unknown, job: DeliveryJob) => void
+  /**
+   * First attempts stored per BullMQ job. Default 1: one job per attempt. Above 1, a producer gathers up to
+   * `batchSize` first attempts (for at most `batchWaitMs`) into ONE job, so Redis and BullMQ do their
+   * per-job work once per batch; retries stay one job each. See the README's "Batches" section for what
+   * changes: a worker that dies mid-batch re-sends the whole batch (receivers dedupe by delivery id, as
+   * they must anyway), and a first attempt enqueued twice is recognised for `dedupeSeconds`, not for as
+   * long as BullMQ keeps its job.
+   */
+  batchSize?: number
+  /** Longest a first attempt waits for its batch to fill before the batch is stored, ms. Default 5. */
+  batchWaitMs?: number
+  /**
+   * How long a batched first attempt's id is remembered, so a second enqueue of it is skipped, in seconds.
+   * Each id is one small Redis key (about 150 bytes) for that long. Default 600.
+   */
+  dedupeSeconds?: number
+}
+
+/** The one ioredis method the claim needs. */
+interface RedisEval {
+  eval(script: string, keyCount: number, ...args: (string | number)[]): Promise<unknown>
+}
+
+/** The data of a BullMQ job that carries several first attempts. */
+interface BatchData {
+  batch: DeliveryJob[]
+}
+
+/**
+ * Claims each delivery of a batch for this batch job, atomically: a key per attempt id holds the id of
+ * the first batch job that carried it. A re-run of that same job (its worker died) claims them again; a
+ * different job carrying an attempt already claimed (a duplicate enqueue) skips it.
+ */
+const CLAIM_SCRIPT = `
+local claimed = {}
+for i, key in ipairs(KEYS) do
+  local owner = redis.call('GET', key)
+  if not owner then
+    redis.call('SET', key, ARGV[1], 'EX', ARGV[2])
+    claimed[i] = 1
+  elseif owner == ARGV[1] then
+    claimed[i] = 1
+  else
+    claimed[i] = 0
+  end
+end
+return claimed
+`
+
+/** At most `limit` deliveries running at once in this worker, whatever the jobs they came in. */
+function createSlots(limit: number) {
+  let free = limit
+  const waiting: (() => void)[] = []
+  return {
+    async take(): Promise<void> {
+      if (free > 0) {
+        free--
+        return
+      }
+      await new Promise<void>((resolve) => waiting.push(resolve))
+    },
+    give(): void {
+      const next = waiting.shift()
+      if (next) next()
+      else free++
+    },
+  }
 }
 
 function positive(value: unknown, fallback: number, name: string): number {
@@ -51,6 +118,11 @@ function positive(value: unknown, fallback: number, name: string): number {
     throw new RangeError(`bullmqQueue: "${name}" must be an integer >= 1, got ${String(value)}`)
   }
   return value
+}
+
+function isBatchData(data: unknown): data is BatchData {
+  const batch = (data as BatchData | null)?.batch
+  return Array.isArray(batch) && batch.length > 0 && batch.every(isDeliveryJob)
 }
 
 function isDeliveryJob(data: unknown): data is DeliveryJob {
@@ -99,6 +171,10 @@ export function bullmqQueue(options: BullmqQueueOptions): DeliveryQueue {
     options.lockDuration === undefined ? undefined : positive(options.lockDuration, 0, 'lockDuration')
   const prefix = options.prefix === undefined ? {} : { prefix: options.prefix }
   const onError = options.onError ?? (() => {})
+  const batchSize = positive(options.batchSize, 1, 'batchSize')
+  const batchWaitMs = positive(options.batchWaitMs, 5, 'batchWaitMs')
+  const dedupeSeconds = positive(options.dedupeSeconds, 600, 'dedupeSeconds')
+  const keyPrefix = `${options.prefix ?? 'bull'}:${queueName}:ledgerly-claim:`
 
   const queue = new Queue(queueName, { connection: connectionOptions(options.connection, false), ...prefix })
   // Without a listener, an 'error' (Redis down) would be an unhandled EventEmitter error; ioredis reconnects.
@@ -112,6 +188,44 @@ export function bullmqQueue(options: BullmqQueueOptions): DeliveryQueue {
   let worker: Worker | undefined
   const active = new Map<string, DeliveryJob>()
 
+  // First attempts waiting to be stored as one batch job, each with its caller's promise.
+  let gathering: { job: DeliveryJob; resolve: () => void; reject: (error: unknown) => void }[] = []
+  let gatherTimer: NodeJS.Timeout | undefined
+  const flushing = new Set<Promise<void>>()
+
+  function addToBatch(job: DeliveryJob): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      gathering.push({ job, resolve, reject })
+      if (gathering.length >= batchSize) flushBatch()
+      else gatherTimer ??= setTimeout(flushBatch, batchWaitMs)
+    })
+  }
+
+  function flushBatch(): void {
+    clearTimeout(gatherTimer)
+    gatherTimer = undefined
+    const entries = gathering
+    gathering = []
+    if (entries.length === 0) return
+    const data: BatchData = { batch: entries.map((entry) => entry.job) }
+    const stored = queue.add('batch', data, jobOptions).then(
+      () => {
+        for (const entry of entries) entry.resolve()
+      },
+      (error: unknown) => {
+        for (const entry of entries) entry.reject(error)
+      },
+    )
+    flushing.add(stored)
+    void stored.finally(() => flushing.delete(stored))
+  }
+
+  /** Stores whatever is gathering and waits until every batch under way is stored (or refused). */
+  async function flushAll(): Promise<void> {
+    flushBatch()
+    await Promise.allSettled([...flushing])
+  }
+
   async function counts(): Promise<QueueCounts> {
     const c = await queue.getJobCounts('waiting', 'delayed', 'active', 'prioritized', 'paused')
     return {
@@ -124,37 +238,61 @@ export function bullmqQueue(options: BullmqQueueOptions): DeliveryQueue {
   return {
     name: queueName,
 
-    async enqueue(job: DeliveryJob, enqueueOptions: EnqueueOptions = {}) {
+    enqueue(job: DeliveryJob, enqueueOptions: EnqueueOptions = {}) {
+      const delay = Math.max(0, enqueueOptions.delayMs ?? 0)
+      if (batchSize > 1 && delay === 0 && job.attempt === 1) return addToBatch(job)
       // jobId makes the add idempotent: BullMQ ignores an id it already holds (until retention removes it).
-      await queue.add(job.event, job, {
-        ...jobOptions,
-        jobId: job.id,
-        delay: Math.max(0, enqueueOptions.delayMs ?? 0),
-      })
+      return queue.add(job.event, job, { ...jobOptions, jobId: job.id, delay }).then(() => {})
     },
 
     process(handler: DeliveryHandler, processOptions: ProcessOptions) {
       if (worker) throw new Error('bullmqQueue: process() was already called; one handler per queue')
       const lockDuration = Math.max(lockOption ?? 30_000, processOptions.jobTimeoutMs + 1_000)
+      const slots = createSlots(concurrency)
+      const claim = async (owner: string, deliveries: DeliveryJob[]): Promise<DeliveryJob[]> => {
+        // BullMQ's connection is an ioredis client; its type in BullMQ does not list `eval`.
+        const client = (await queue.client) as unknown as RedisEval
+        const keys = deliveries.map((delivery) => keyPrefix + delivery.id)
+        const claimed = (await client.eval(
+          CLAIM_SCRIPT,
+          keys.length,
+          ...keys,
+          owner,
+          dedupeSeconds,
+        )) as number[]
+        return deliveries.filter((_delivery, index) => claimed[index] === 1)
+      }
+      async function runOne(data: DeliveryJob): Promise<void> {
+        await slots.take()
+        active.set(data.id, data)
+        try {
+          await handler(data)
+        } catch (error) {
+          onError(error, data)
+          throw error
+        } finally {
+          active.delete(data.id)
+          slots.give()
+        }
+      }
       worker = new Worker(
         queueName,
         async function runDeliveryJob(job: Job) {
-          if (!isDeliveryJob(job.data)) throw new Error(`bullmqQueue: job ${job.id} is not a delivery job`)
-          const data = job.data
-          active.set(data.id, data)
-          try {
-            await handler(data)
-          } catch (error) {
-            onError(error, data)
-            throw error
-          } finally {
-            active.delete(data.id)
-          }
+          if (isDeliveryJob(job.data)) return runOne(job.data)
+          if (!isBatchData(job.data)) throw new Error(`bullmqQueue: job ${job.id} is not a delivery job`)
+          const mine = await claim(String(job.id), job.data.batch)
+          const results = await Promise.allSettled(mine.map(runOne))
+          // A fault (not a failed delivery) re-runs the batch: attempts already made are made again, which
+          // a receiver deduplicating by delivery id absorbs.
+          const fault = results.find((result) => result.status === 'rejected')
+          if (fault) throw (fault as PromiseRejectedResult).reason
         },
         {
           connection: connectionOptions(options.connection, true),
           ...prefix,
-          concurrency,
+          // Jobs at once: with batches, enough for `concurrency` deliveries plus one batch starting while
+          // the last deliveries of another finish. The slots above hold deliveries to `concurrency`.
+          concurrency: batchSize > 1 ? Math.ceil(concurrency / batchSize) + 1 : concurrency,
           lockDuration,
           stalledInterval,
           maxStalledCount,
@@ -164,6 +302,7 @@ export function bullmqQueue(options: BullmqQueueOptions): DeliveryQueue {
     },
 
     async drained() {
+      await flushAll()
       for (;;) {
         const c = await counts()
         if (c.waiting + c.delayed + c.active === 0) return
@@ -174,6 +313,8 @@ export function bullmqQueue(options: BullmqQueueOptions): DeliveryQueue {
     counts,
 
     async close(closeOptions: CloseOptions = {}): Promise<QueueCloseReport> {
+      // First attempts accepted but still gathering are stored before anything closes.
+      await flushAll()
       let interrupted: DeliveryJob[] = []
       if (worker) {
         const timeoutMs = closeOptions.timeoutMs ?? 30_000
@@ -192,7 +333,10 @@ export function bullmqQueue(options: BullmqQueueOptions): DeliveryQueue {
       }
       const left = await queue.getJobs(['waiting', 'delayed', 'prioritized', 'paused'], 0, maxReported - 1)
       await queue.close()
-      return { pending: left.map((job) => job.data as DeliveryJob).filter(isDeliveryJob), interrupted }
+      const pending = left.flatMap((job) =>
+        isBatchData(job.data) ? job.data.batch : isDeliveryJob(job.data) ? [job.data] : [],
+      )
+      return { pending, interrupted }
     },
   }
 }

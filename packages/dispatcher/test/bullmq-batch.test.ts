@@ -1,0 +1,111 @@
+import { Queue } from 'bullmq'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { createSignedDispatcher } from '../src/index.js'
+import { bullmqQueue } from '../src/queues/bullmq/index.js'
+import { startRedis } from './helpers/redis.js'
+import { entryPayload, startServer, statuses } from './helpers/server.js'
+
+let redis: Awaited<ReturnType<typeof startRedis>>
+beforeAll(async () => {
+  redis = await startRedis()
+})
+afterAll(() => redis.stop())
+
+const cleanups: (() => Promise<unknown>)[] = []
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
+})
+
+let counter = 0
+async function setup(options: { batchWaitMs?: number } = {}) {
+  const server = await startServer(statuses(200))
+  cleanups.push(server.close)
+  const queueName = `batch-${process.pid}-${++counter}`
+  const producer = createSignedDispatcher({
+    url: server.url,
+    secret: 'batch-secret',
+    work: false,
+    queue: bullmqQueue({ connection: redis.url, queueName, batchSize: 10, ...options }),
+  })
+  cleanups.push(() => producer.close())
+  const inspector = new Queue(queueName, { connection: { host: '127.0.0.1', port: redis.port } })
+  cleanups.push(() => inspector.close())
+  function startWorker() {
+    const worker = createSignedDispatcher({
+      url: server.url,
+      secret: 'batch-secret',
+      queue: bullmqQueue({ connection: redis.url, queueName, batchSize: 10, pollInterval: 10 }),
+    })
+    cleanups.push(() => worker.close())
+    return worker
+  }
+  return { server, producer, inspector, startWorker }
+}
+
+describe('bullmqQueue with batchSize', () => {
+  it('25 first attempts, batchSize 10 → 3 BullMQ jobs of 10, 10 and 5; all 25 delivered once', async () => {
+    const { server, producer, inspector, startWorker } = await setup()
+    await Promise.all(
+      Array.from({ length: 25 }, (_, i) => producer.dispatch(entryPayload(`entry_${i}`), 'entry_persisted')),
+    )
+    const jobs = await inspector.getJobs(['waiting'])
+    expect(jobs.map((job) => (job.data as { batch: unknown[] }).batch.length).sort()).toEqual([10, 10, 5])
+    const worker = startWorker()
+    await worker.drained()
+    const ids = server.received.map((request) => request.headers['x-ledgerly-delivery'])
+    expect(ids).toHaveLength(25)
+    expect(new Set(ids).size).toBe(25)
+  })
+
+  it('the same delivery id dispatched twice, in two batches → sent once (the second is skipped)', async () => {
+    const { server, producer, inspector, startWorker } = await setup()
+    await producer.dispatch(entryPayload('entry_dup'), 'entry_persisted', { deliveryId: 'dlv_dup' })
+    await producer.dispatch(entryPayload('entry_dup'), 'entry_persisted', { deliveryId: 'dlv_dup' })
+    expect(await inspector.getJobCountByTypes('waiting')).toBe(2)
+    const worker = startWorker()
+    await worker.drained()
+    expect(server.received.map((request) => request.headers['x-ledgerly-delivery'])).toEqual(['dlv_dup'])
+  })
+
+  it('close() while first attempts are still gathering → they are stored, reported pending, dispatch resolves', async () => {
+    const { producer, inspector } = await setup({ batchWaitMs: 60_000 })
+    const dispatched = Promise.all(
+      ['a', 'b', 'c'].map((id) =>
+        producer.dispatch(entryPayload(`entry_${id}`), 'entry_persisted', { deliveryId: `dlv_${id}` }),
+      ),
+    )
+    const report = await producer.close()
+    await expect(dispatched).resolves.toBeDefined()
+    expect(report.pending.map((job) => job.id).sort()).toEqual(['dlv_a-1', 'dlv_b-1', 'dlv_c-1'])
+    expect(await inspector.getJobCountByTypes('waiting')).toBe(1)
+  })
+
+  it('a retry after a batched first attempt → its own delayed job, not a batch', async () => {
+    const server = await startServer(statuses(503, 200))
+    cleanups.push(server.close)
+    const queueName = `batch-retry-${process.pid}`
+    const worker = createSignedDispatcher({
+      url: server.url,
+      secret: 'batch-secret',
+      backoffScale: 0.01,
+      queue: bullmqQueue({
+        connection: redis.url,
+        queueName,
+        batchSize: 10,
+        batchWaitMs: 2,
+        pollInterval: 10,
+      }),
+    })
+    cleanups.push(() => worker.close())
+    const inspector = new Queue(queueName, { connection: { host: '127.0.0.1', port: redis.port } })
+    cleanups.push(() => inspector.close())
+    const retried = new Promise((resolve) => worker.on('retry', resolve))
+    await worker.dispatch(entryPayload('entry_retry'), 'entry_persisted', { deliveryId: 'dlv_retry' })
+    await retried
+    const second = await inspector.getJob('dlv_retry-2')
+    expect(second?.data).toMatchObject({ id: 'dlv_retry-2', attempt: 2 })
+    expect(second?.data).not.toHaveProperty('batch')
+    await worker.drained()
+    expect(server.received.map((request) => request.headers['x-ledgerly-attempt'])).toEqual(['1', '2'])
+  })
+})
