@@ -105,60 +105,71 @@ describe('BullMQ durability (real redis-server, worker processes)', () => {
     },
   )
 
-  it('1,000 events through 3 workers killed at random moments → all delivered, each handled exactly once', {
-    timeout: 90_000,
-  }, async () => {
-    // 30 ms of work per event and 5 attempts per worker: the run lasts seconds, so kills land mid-flight.
-    const receiver = await startIdempotentReceiver(
-      secret,
-      () => new Promise((resolve) => setTimeout(resolve, 30)),
-    )
-    cleanups.push(receiver.close)
-    const { dispatcher, queueName } = producer(receiver.url)
-    const ids = Array.from({ length: 1000 }, (_, i) => `entry_${i}`)
-    for (const id of ids) {
-      await dispatcher.dispatch(entryPayload(id), 'entry_persisted', { deliveryId: `dlv_${id}` })
-    }
-    const flags = [
-      '--redis',
-      redis.url,
-      '--url',
-      receiver.url,
-      '--secret',
-      secret,
-      '--queue',
-      queueName,
-      '--concurrency',
-      '5',
-      ...WORKER_FLAGS,
-    ]
-    const workers = await Promise.all([startWorker(flags), startWorker(flags), startWorker(flags)])
-    cleanups.push(() => Promise.all(workers.map((w) => w.stop())))
+  // batchSize 25: a kill hands back whole batches, and the next worker must redo exactly the attempts of
+  // those batches, none of another's.
+  it.each([1, 25])(
+    '1,000 events (batchSize %i) through 3 workers killed at random moments → all delivered, each handled exactly once',
+    {
+      timeout: 90_000,
+    },
+    async (batchSize) => {
+      // 30 ms of work per event and 5 attempts per worker: the run lasts seconds, so kills land mid-flight.
+      const receiver = await startIdempotentReceiver(
+        secret,
+        () => new Promise((resolve) => setTimeout(resolve, 30)),
+      )
+      cleanups.push(receiver.close)
+      const { dispatcher, queueName } = producer(receiver.url, batchSize)
+      const ids = Array.from({ length: 1000 }, (_, i) => `entry_${i}`)
+      // All at once, so batches fill (one at a time would store batches of one).
+      await Promise.all(
+        ids.map((id) =>
+          dispatcher.dispatch(entryPayload(id), 'entry_persisted', { deliveryId: `dlv_${id}` }),
+        ),
+      )
+      const flags = [
+        '--redis',
+        redis.url,
+        '--url',
+        receiver.url,
+        '--secret',
+        secret,
+        '--queue',
+        queueName,
+        '--concurrency',
+        '5',
+        '--batch-size',
+        String(batchSize),
+        ...WORKER_FLAGS,
+      ]
+      const workers = await Promise.all([startWorker(flags), startWorker(flags), startWorker(flags)])
+      cleanups.push(() => Promise.all(workers.map((w) => w.stop())))
 
-    let kills = 0
-    while (kills < 3 || (receiver.handled.size < ids.length && kills < 8)) {
-      await new Promise((resolve) => setTimeout(resolve, 200 + Math.random() * 500))
-      const victim = Math.floor(Math.random() * workers.length)
-      workers[victim]!.kill9()
-      kills++
-      workers[victim] = await startWorker(flags)
-    }
-    await until(
-      () => receiver.handled.size === ids.length,
-      60_000,
-      () => `${receiver.handled.size} of 1000 handled`,
-    )
-    await dispatcher.drained()
-    expect(kills).toBeGreaterThan(0)
-    const requests = [...receiver.deliveries.values()].reduce((sum, n) => sum + n, 0)
-    console.info(
-      `1,000 events: ${kills} worker kills, ${requests - ids.length} redeliveries, 0 double-handled`,
-    )
-    for (const id of ids) {
-      expect(receiver.deliveries.get(id) ?? 0, id).toBeGreaterThanOrEqual(1)
-      expect(receiver.handled.get(id), id).toBe(1)
-    }
-  })
+      let kills = 0
+      while (kills < 3 || (receiver.handled.size < ids.length && kills < 8)) {
+        await new Promise((resolve) => setTimeout(resolve, 200 + Math.random() * 500))
+        const victim = Math.floor(Math.random() * workers.length)
+        workers[victim]!.kill9()
+        kills++
+        workers[victim] = await startWorker(flags)
+      }
+      await until(
+        () => receiver.handled.size === ids.length,
+        60_000,
+        () => `${receiver.handled.size} of 1000 handled`,
+      )
+      await dispatcher.drained()
+      expect(kills).toBeGreaterThan(0)
+      const requests = [...receiver.deliveries.values()].reduce((sum, n) => sum + n, 0)
+      console.info(
+        `1,000 events, batchSize ${batchSize}: ${kills} worker kills, ${requests - ids.length} redeliveries, 0 double-handled`,
+      )
+      for (const id of ids) {
+        expect(receiver.deliveries.get(id) ?? 0, id).toBeGreaterThanOrEqual(1)
+        expect(receiver.handled.get(id), id).toBe(1)
+      }
+    },
+  )
 
   it('Redis restarted mid-run → workers reconnect and finish, nothing lost', {
     timeout: 60_000,
