@@ -42,6 +42,22 @@ function producer(url: string, batchSize = 1) {
   return { dispatcher, queueName }
 }
 
+/** Flags of `ledgerly-webhooks worker` for one receiver and queue, plus the short locks above. */
+function workerFlags(receiverUrl: string, queueName: string, extra: string[] = []): string[] {
+  return [
+    '--redis',
+    redis.url,
+    '--url',
+    receiverUrl,
+    '--secret',
+    secret,
+    '--queue',
+    queueName,
+    ...extra,
+    ...WORKER_FLAGS,
+  ]
+}
+
 async function until(condition: () => boolean, timeoutMs: number, what: () => string) {
   const deadline = Date.now() + timeoutMs
   while (!condition()) {
@@ -73,19 +89,7 @@ describe('BullMQ durability (real redis-server, worker processes)', () => {
       })
       cleanups.push(receiver.close)
       const { dispatcher, queueName } = producer(receiver.url, batchSize)
-      const flags = [
-        '--redis',
-        redis.url,
-        '--url',
-        receiver.url,
-        '--secret',
-        secret,
-        '--queue',
-        queueName,
-        '--batch-size',
-        String(batchSize),
-        ...WORKER_FLAGS,
-      ]
+      const flags = workerFlags(receiver.url, queueName, ['--batch-size', String(batchSize)])
       const first = await startWorker(flags)
       cleanups.push(first.stop)
       await dispatcher.dispatch(entryPayload('entry_killed'), 'entry_persisted')
@@ -127,21 +131,12 @@ describe('BullMQ durability (real redis-server, worker processes)', () => {
           dispatcher.dispatch(entryPayload(id), 'entry_persisted', { deliveryId: `dlv_${id}` }),
         ),
       )
-      const flags = [
-        '--redis',
-        redis.url,
-        '--url',
-        receiver.url,
-        '--secret',
-        secret,
-        '--queue',
-        queueName,
+      const flags = workerFlags(receiver.url, queueName, [
         '--concurrency',
         '5',
         '--batch-size',
         String(batchSize),
-        ...WORKER_FLAGS,
-      ]
+      ])
       const workers = await Promise.all([startWorker(flags), startWorker(flags), startWorker(flags)])
       cleanups.push(() => Promise.all(workers.map((w) => w.stop())))
 
@@ -182,19 +177,7 @@ describe('BullMQ durability (real redis-server, worker processes)', () => {
     const { dispatcher, queueName } = producer(receiver.url)
     const ids = Array.from({ length: 300 }, (_, i) => `entry_r${i}`)
     for (const id of ids) await dispatcher.dispatch(entryPayload(id), 'entry_persisted')
-    const flags = [
-      '--redis',
-      redis.url,
-      '--url',
-      receiver.url,
-      '--secret',
-      secret,
-      '--queue',
-      queueName,
-      '--concurrency',
-      '5',
-      ...WORKER_FLAGS,
-    ]
+    const flags = workerFlags(receiver.url, queueName, ['--concurrency', '5'])
     const workers = await Promise.all([startWorker(flags), startWorker(flags)])
     cleanups.push(() => Promise.all(workers.map((w) => w.stop())))
     await until(
