@@ -70,6 +70,13 @@ export interface ResolvedOptions {
 }
 
 const RESERVED_HEADER = /^(x-ledgerly-|content-type$|content-length$|host$|webhook-)/i
+/** Hop-by-hop and framing headers the HTTP client manages (undici refuses them on a request). */
+const CLIENT_HEADER =
+  /^(connection|keep-alive|transfer-encoding|upgrade|expect|te|trailer|proxy-connection)$/i
+/** An RFC 9110 token: what a header name may be. */
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
+/** Tab, visible ASCII, space and obs-text: no CR, LF, NUL or other controls (no header injection). */
+const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/
 
 function finiteAtLeast(value: unknown, fallback: number, min: number, name: string): number {
   if (value === undefined) return fallback
@@ -131,8 +138,23 @@ export function resolveOptions(options: SignedDispatcherOptions): ResolvedOption
         `createSignedDispatcher: header "${name}" is set by the dispatcher and cannot be overridden`,
       )
     }
+    if (!HEADER_NAME.test(name)) {
+      throw new TypeError(
+        `createSignedDispatcher: header name ${JSON.stringify(name)} is not a valid HTTP token`,
+      )
+    }
+    if (CLIENT_HEADER.test(name)) {
+      throw new TypeError(
+        `createSignedDispatcher: header "${name}" is managed by the HTTP client and cannot be set`,
+      )
+    }
     if (typeof value !== 'string')
       throw new TypeError(`createSignedDispatcher: header "${name}" must be a string`)
+    if (!HEADER_VALUE.test(value)) {
+      throw new TypeError(
+        `createSignedDispatcher: header "${name}" contains a line break or control character (a value read from a file often ends with a newline; trim it)`,
+      )
+    }
     headers[name.toLowerCase()] = value
   }
   const jitter = finiteAtLeast(options.jitter, 0, 0, 'jitter')

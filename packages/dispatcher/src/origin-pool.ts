@@ -53,6 +53,8 @@ export class OriginPool extends Dispatcher {
   #waiting: (Waiting | undefined)[] = []
   #head = 0
   #closed = false
+  #destroyed = false
+  #closing: Promise<void> | undefined
   #whenEmpty: (() => void) | undefined
 
   constructor(origin: string, options: OriginPoolOptions = {}) {
@@ -76,8 +78,9 @@ export class OriginPool extends Dispatcher {
     if (this.#closed) throw new Error('OriginPool: closed')
     const slot = this.#idle.pop() ?? (this.#slots.length < this.#max ? this.#open() : undefined)
     if (slot === undefined) {
+      // Accepted: it runs when a connection frees. (`true`, because this pool never emits `drain`.)
       this.#waiting.push({ options, handler })
-      return false
+      return true
     }
     slot.idle = false
     this.#send(slot, options, handler)
@@ -100,8 +103,11 @@ export class OriginPool extends Dispatcher {
 
   #send(slot: Slot, options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler) {
     // `true` means the connection can take another request right away (it never does for a POST, which
-    // undici does not pipeline); `false` means it will emit `drain` when it can.
-    if (slot.client.dispatch(options, handler)) this.#free(slot)
+    // undici does not pipeline). `false` usually means it is busy and will emit `drain` when it can; but
+    // undici also answers `false` when it refused the request outright (an invalid header, say: it calls
+    // the handler's error callback first). Such a request never occupied the connection, and no `drain`
+    // will come for it, so the connection is free again at once.
+    if (slot.client.dispatch(options, handler) || slot.client.stats.size === 0) this.#free(slot)
   }
 
   #free(slot: Slot) {
@@ -128,24 +134,28 @@ export class OriginPool extends Dispatcher {
     return left
   }
 
-  /** Stops taking requests, lets the waiting and running ones finish, then closes every connection. */
+  /**
+   * Stops taking requests, lets the waiting and running ones finish, then closes every connection. Calling it
+   * again returns the same promise; a `destroy()` meanwhile ends it early, without an error.
+   */
   override close(): Promise<void>
   override close(callback: () => void): void
   override close(callback?: () => void): Promise<void> | void {
     this.#closed = true
     const pool = this
-    const done = (async function closeAll() {
-      if (pool.waiting > 0) {
+    this.#closing ??= (async function closeAll() {
+      if (pool.waiting > 0 && !pool.#destroyed) {
         await new Promise<void>((resolve) => {
           pool.#whenEmpty = () => {
             if (pool.waiting === 0) resolve()
           }
         })
       }
-      await Promise.all(pool.#slots.map((slot) => slot.client.close()))
+      // A client destroyed meanwhile rejects its close(): the pool is closed either way.
+      await Promise.all(pool.#slots.map((slot) => slot.client.close().catch(() => {})))
     })()
-    if (callback === undefined) return done
-    done.then(callback, callback)
+    if (callback === undefined) return this.#closing
+    this.#closing.then(callback, callback)
   }
 
   /** Fails waiting requests, aborts running ones and closes every connection at once. */
@@ -160,6 +170,7 @@ export class OriginPool extends Dispatcher {
     const error = typeof errorOrCallback === 'function' ? null : (errorOrCallback ?? null)
     const onDone = typeof errorOrCallback === 'function' ? errorOrCallback : callback
     this.#closed = true
+    this.#destroyed = true
     const reason = error ?? new Error('OriginPool: destroyed')
     for (const { handler } of this.#takeWaiting()) failHandler(handler, reason)
     this.#whenEmpty?.()

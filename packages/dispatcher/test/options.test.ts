@@ -23,6 +23,21 @@ describe('createSignedDispatcher: bad options throw when built', () => {
     ['negative backoffScale', { url, secret, backoffScale: -1 }, RangeError],
     ['retryStatuses with 500', { url, secret, retryStatuses: [500] }, RangeError],
     ['override x-ledgerly-signature', { url, secret, headers: { 'X-Ledgerly-Signature': 'x' } }, TypeError],
+    [
+      'header value ending in a newline',
+      { url, secret, headers: { authorization: 'Bearer t0k3n\n' } },
+      TypeError,
+    ],
+    ['header value with a NUL', { url, secret, headers: { 'x-tenant': 'a\u0000b' } }, TypeError],
+    ['header name with a space', { url, secret, headers: { 'x tenant': 'a' } }, TypeError],
+    ['header name with a colon', { url, secret, headers: { 'x-a:b': 'a' } }, TypeError],
+    [
+      'hop-by-hop header (transfer-encoding)',
+      { url, secret, headers: { 'Transfer-Encoding': 'chunked' } },
+      TypeError,
+    ],
+    ['expect header', { url, secret, headers: { expect: '100-continue' } }, TypeError],
+    ['connection header', { url, secret, headers: { connection: 'close' } }, TypeError],
     ['now not a function', { url, secret, now: 5 }, TypeError],
   ])('%s → %s', (_name, options, ErrorClass) => {
     expect(() => createSignedDispatcher(options as never)).toThrow(ErrorClass)

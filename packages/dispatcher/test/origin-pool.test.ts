@@ -118,6 +118,53 @@ describe('OriginPool', () => {
     expect(pool.waiting).toBe(0)
   })
 
+  it('a request undici refuses (header value with a line break), connections: 1 → that one fails, the next is answered', async () => {
+    const server = await trackedServer()
+    const pool = new OriginPool(server.origin, { connections: 1 })
+    cleanups.push(() => pool.destroy())
+    const refused = await pool
+      .request({
+        origin: server.origin,
+        path: '/hooks',
+        method: 'POST',
+        body: '{}',
+        headers: { 'x-token': 'a\nb' },
+      })
+      .then(
+        () => 'sent',
+        (error: Error) => error.message,
+      )
+    expect(refused).toMatch(/invalid x-token header/)
+    expect(await post(pool, server.origin)).toEqual({ status: 200, text: 'ok' })
+    expect(pool.waiting).toBe(0)
+  })
+
+  it('close() twice while a request waits → one shared promise, both resolve once it is answered', async () => {
+    const server = await trackedServer(true)
+    const pool = new OriginPool(server.origin, { connections: 1 })
+    const results = [post(pool, server.origin), post(pool, server.origin)]
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    const first = pool.close()
+    const second = pool.close()
+    expect(second).toBe(first)
+    server.release()
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    server.release()
+    await Promise.all([first, second])
+    expect(await Promise.all(results)).toEqual(Array(2).fill({ status: 200, text: 'ok' }))
+  })
+
+  it('close() then destroy() with a request running → close resolves (no error), the request fails', async () => {
+    const server = await trackedServer(true)
+    const pool = new OriginPool(server.origin, { connections: 1 })
+    const result = post(pool, server.origin)
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    const closing = pool.close()
+    await pool.destroy()
+    await expect(closing).resolves.toBeUndefined()
+    expect(await result).toHaveProperty('error')
+  })
+
   it('close() with requests waiting → they finish first, then dispatch throws', async () => {
     const server = await trackedServer(true)
     const pool = new OriginPool(server.origin, { connections: 1 })
