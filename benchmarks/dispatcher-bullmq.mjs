@@ -106,12 +106,11 @@ async function main() {
     })
 
   const nodeFlags = process.env.WORKER_NODE_FLAGS?.split(' ').filter(Boolean) ?? []
-  async function startWorkers(count, queueName, noop, batchSize = 1) {
+  async function startWorkers(count, queueName, noop) {
     const args = noop
       ? [new URL(import.meta.url).pathname, '--noop-worker', redisUrl, queueName]
       : [cli, 'worker', '--quiet', '--redis', redisUrl, '--url', url, '--secret', secret]
-    if (!noop)
-      args.push('--queue', queueName, '--concurrency', String(CONCURRENCY), '--batch-size', String(batchSize))
+    if (!noop) args.push('--queue', queueName, '--concurrency', String(CONCURRENCY))
     const workers = Array.from({ length: count }, () =>
       // WORKER_NODE_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/w" profiles the workers (NODE_OPTIONS refuses it).
       track(spawn(process.execPath, [...nodeFlags, ...args], { stdio: ['ignore', 'pipe', 'inherit'] })),
@@ -186,7 +185,7 @@ async function main() {
 
   async function deliveries(workerCount, batchSize = 1) {
     const queueName = `burst-${workerCount}-${batchSize}-${Date.now()}`
-    const workers = await startWorkers(workerCount, queueName, false, batchSize)
+    const workers = await startWorkers(workerCount, queueName, false)
     const queue = bullmqQueue({ connection: redisUrl, queueName, pollInterval: 10, batchSize })
     const producer = createSignedDispatcher({ url, secret, queue, work: false, logLimit: 0 })
     const bodies = Array.from({ length: EVENTS }, (_, i) => payload(i))
@@ -220,7 +219,7 @@ async function main() {
   // workerCount 0: nobody consumes (deliveries are behind; the queue absorbs the burst).
   async function openLoop(rate, workerCount, batchSize = 1) {
     const queueName = `latency-${rate}-${workerCount}-${batchSize}-${Date.now()}`
-    const workers = workerCount > 0 ? await startWorkers(workerCount, queueName, false, batchSize) : undefined
+    const workers = workerCount > 0 ? await startWorkers(workerCount, queueName, false) : undefined
     const queue = bullmqQueue({ connection: redisUrl, queueName, pollInterval: 10, batchSize })
     const producer = createSignedDispatcher({ url, secret, queue, work: false, logLimit: 0 })
     // Warm: a long-lived producer is connected and has loaded BullMQ's scripts before its first event.

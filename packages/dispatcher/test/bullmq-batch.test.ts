@@ -67,6 +67,92 @@ describe('bullmqQueue with batchSize', () => {
     expect(server.received.map((request) => request.headers['x-ledgerly-delivery'])).toEqual(['dlv_dup'])
   })
 
+  it('the same delivery id twice in ONE batch → sent once', async () => {
+    const { server, producer, startWorker } = await setup()
+    await Promise.all([
+      producer.dispatch(entryPayload('entry_twin'), 'entry_persisted', { deliveryId: 'dlv_twin' }),
+      producer.dispatch(entryPayload('entry_twin'), 'entry_persisted', { deliveryId: 'dlv_twin' }),
+    ])
+    const worker = startWorker()
+    await worker.drained()
+    expect(server.received.map((request) => request.headers['x-ledgerly-delivery'])).toEqual(['dlv_twin'])
+  })
+
+  it('one attempt of a batch faults → only that attempt runs again (alone), not its batch-mates', async () => {
+    const queueName = `batch-fault-${process.pid}`
+    const queue = bullmqQueue({ connection: redis.url, queueName, batchSize: 10, pollInterval: 10 })
+    cleanups.push(() => queue.close())
+    const runs: string[] = []
+    let faulted = false
+    queue.process(
+      async (job) => {
+        runs.push(job.id)
+        if (job.id === 'b-1' && !faulted) {
+          faulted = true
+          throw new Error('could not record the outcome')
+        }
+      },
+      { jobTimeoutMs: 5_000 },
+    )
+    const job = (id: string) => ({
+      id: `${id}-1`,
+      deliveryId: id,
+      event: 'entry_persisted',
+      endpoint: 'http://127.0.0.1:1/hooks',
+      body: '{}',
+      attempt: 1,
+      createdAt: Date.now(),
+    })
+    await Promise.all(['a', 'b', 'c'].map((id) => queue.enqueue(job(id))))
+    await queue.drained()
+    expect(runs.sort()).toEqual(['a-1', 'b-1', 'b-1', 'c-1'])
+  })
+
+  it('close({ timeoutMs }) running out mid-batch → returns at once, reports the batch, another worker delivers it', {
+    timeout: 30_000,
+  }, async () => {
+    // The first two requests (the closing worker's) are held 1.5 s; later ones are answered at once.
+    const server = await startServer(async (index, _request, response) => {
+      if (index < 2) await new Promise((resolve) => setTimeout(resolve, 1_500))
+      if (!response.destroyed) response.writeHead(200).end()
+    })
+    cleanups.push(server.close)
+    const queueName = `batch-close-${process.pid}`
+    const worker = (concurrency: number) =>
+      createSignedDispatcher({
+        url: server.url,
+        secret: 'batch-secret',
+        timeout: 2,
+        queue: bullmqQueue({
+          connection: redis.url,
+          queueName,
+          concurrency,
+          batchSize: 10,
+          lockDuration: 1_000,
+          stalledInterval: 300,
+          pollInterval: 10,
+        }),
+      })
+    const first = worker(2)
+    await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        first.dispatch(entryPayload(`entry_${i}`), 'entry_persisted', { deliveryId: `dlv_c${i}` }),
+      ),
+    )
+    while (server.received.length < 2) await new Promise((resolve) => setTimeout(resolve, 20))
+    const started = performance.now()
+    const report = await first.close({ timeoutMs: 200 })
+    expect(performance.now() - started).toBeLessThan(1_200)
+    expect(report.interrupted.map((job) => job.deliveryId).sort()).toEqual(
+      Array.from({ length: 10 }, (_, i) => `dlv_c${i}`).sort(),
+    )
+    const second = worker(10)
+    cleanups.push(() => second.close())
+    await second.drained()
+    const delivered = new Set(server.received.map((request) => request.headers['x-ledgerly-delivery']))
+    expect(delivered.size).toBe(10)
+  })
+
   it('close() while first attempts are still gathering → they are stored, reported pending, dispatch resolves', async () => {
     const { producer, inspector } = await setup({ batchWaitMs: 60_000 })
     const dispatched = Promise.all(

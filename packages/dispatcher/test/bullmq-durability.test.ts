@@ -89,7 +89,7 @@ describe('BullMQ durability (real redis-server, worker processes)', () => {
       })
       cleanups.push(receiver.close)
       const { dispatcher, queueName } = producer(receiver.url, batchSize)
-      const flags = workerFlags(receiver.url, queueName, ['--batch-size', String(batchSize)])
+      const flags = workerFlags(receiver.url, queueName)
       const first = await startWorker(flags)
       cleanups.push(first.stop)
       await dispatcher.dispatch(entryPayload('entry_killed'), 'entry_persisted')
@@ -131,12 +131,7 @@ describe('BullMQ durability (real redis-server, worker processes)', () => {
           dispatcher.dispatch(entryPayload(id), 'entry_persisted', { deliveryId: `dlv_${id}` }),
         ),
       )
-      const flags = workerFlags(receiver.url, queueName, [
-        '--concurrency',
-        '5',
-        '--batch-size',
-        String(batchSize),
-      ])
+      const flags = workerFlags(receiver.url, queueName, ['--concurrency', '5'])
       const workers = await Promise.all([startWorker(flags), startWorker(flags), startWorker(flags)])
       cleanups.push(() => Promise.all(workers.map((w) => w.stop())))
 

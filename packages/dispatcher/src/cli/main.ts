@@ -21,7 +21,7 @@ const HELP = `ledgerly-webhooks <command> [flags]
                                              a local verifying receiver that prints each event
   worker --redis URL --url ENDPOINT --secret S [--queue ledgerly-webhooks] [--concurrency N]
          [--tries N] [--backoff 10,30,60] [--backoff-scale X] [--timeout SECONDS]
-         [--stalled-interval MS] [--lock-duration MS] [--batch-size N] [--legacy] [--quiet]
+         [--stalled-interval MS] [--lock-duration MS] [--legacy] [--quiet]
                                              a BullMQ worker delivering queued attempts (needs bullmq)
 
 --secret may be omitted when LEDGERLY_WEBHOOK_SECRET is set. Exit codes: 0 ok, 1 failure, 2 usage.

@@ -20,7 +20,6 @@ export async function workerCommand(argv: string[]): Promise<number> {
     timeout: { type: 'string' },
     'stalled-interval': { type: 'string' },
     'lock-duration': { type: 'string' },
-    'batch-size': { type: 'string' },
     legacy: { type: 'boolean', default: false },
     quiet: { type: 'boolean', default: false },
   })
@@ -41,7 +40,6 @@ export async function workerCommand(argv: string[]): Promise<number> {
       concurrency: integerFlag(values.concurrency, 100, 'concurrency', 1),
       stalledInterval: integerFlag(values['stalled-interval'], 30_000, 'stalled-interval', 1),
       lockDuration: integerFlag(values['lock-duration'], 30_000, 'lock-duration', 1),
-      batchSize: integerFlag(values['batch-size'], 1, 'batch-size', 1),
     })
     dispatcher = createSignedDispatcher({
       url: values.url,

@@ -74,13 +74,17 @@ interface BatchData {
 /**
  * Claims each delivery of a batch for this batch job, atomically: a key per attempt id holds the id of
  * the first batch job that carried it. A re-run of that same job (its worker died) claims them again; a
- * different job carrying an attempt already claimed (a duplicate enqueue) skips it.
+ * different job carrying an attempt already claimed (a duplicate enqueue) skips it, and so does a second copy
+ * of an attempt inside one batch.
  */
 const CLAIM_SCRIPT = `
 local claimed = {}
+local seen = {}
 for i, key in ipairs(KEYS) do
   local owner = redis.call('GET', key)
-  if not owner then
+  if seen[key] then
+    claimed[i] = 0
+  elseif not owner then
     redis.call('SET', key, ARGV[1], 'EX', ARGV[2])
     claimed[i] = 1
   elseif owner == ARGV[1] then
@@ -88,6 +92,7 @@ for i, key in ipairs(KEYS) do
   else
     claimed[i] = 0
   end
+  seen[key] = true
 end
 return claimed
 `
@@ -186,6 +191,7 @@ export function bullmqQueue(options: BullmqQueueOptions): DeliveryQueue {
     removeOnFail: options.removeOnFail ?? { age: 604_800 },
   }
   let worker: Worker | undefined
+  let stopping = false
   const active = new Map<string, DeliveryJob>()
 
   // First attempts waiting to be stored as one batch job, each with its caller's promise.
@@ -262,10 +268,15 @@ export function bullmqQueue(options: BullmqQueueOptions): DeliveryQueue {
         )) as number[]
         return deliveries.filter((_delivery, index) => claimed[index] === 1)
       }
+      // Listed in `active` from the moment this worker owns it (waiting for a slot included), so a forced
+      // close reports every attempt it leaves unfinished.
       async function runOne(data: DeliveryJob): Promise<void> {
-        await slots.take()
         active.set(data.id, data)
+        await slots.take()
         try {
+          // After a forced close, attempts still waiting for a slot are not started: their job stays in
+          // Redis, and another worker runs it once its lock expires.
+          if (stopping) return
           await handler(data)
         } catch (error) {
           onError(error, data)
@@ -282,17 +293,22 @@ export function bullmqQueue(options: BullmqQueueOptions): DeliveryQueue {
           if (!isBatchData(job.data)) throw new Error(`bullmqQueue: job ${job.id} is not a delivery job`)
           const mine = await claim(String(job.id), job.data.batch)
           const results = await Promise.allSettled(mine.map(runOne))
-          // A fault (not a failed delivery) re-runs the batch: attempts already made are made again, which
-          // a receiver deduplicating by delivery id absorbs.
-          const fault = results.find((result) => result.status === 'rejected')
-          if (fault) throw (fault as PromiseRejectedResult).reason
+          // A fault (not a failed delivery: the handler could not record its outcome, e.g. Redis refused the
+          // follow-up job) re-runs only the attempts that faulted, each as its own job, as without batches.
+          // Only if Redis refuses those too does the whole batch run again.
+          const faulted = mine.filter((_delivery, index) => results[index]!.status === 'rejected')
+          await Promise.all(
+            faulted.map((delivery) =>
+              queue.add(delivery.event, delivery, { ...jobOptions, jobId: delivery.id }),
+            ),
+          )
         },
         {
           connection: connectionOptions(options.connection, true),
           ...prefix,
-          // Jobs at once: with batches, enough for `concurrency` deliveries plus one batch starting while
-          // the last deliveries of another finish. The slots above hold deliveries to `concurrency`.
-          concurrency: batchSize > 1 ? Math.ceil(concurrency / batchSize) + 1 : concurrency,
+          // Jobs at once. A batch job counts once here; the slots above keep deliveries to `concurrency`
+          // whatever mix of batches and single retries the worker holds.
+          concurrency,
           lockDuration,
           stalledInterval,
           maxStalledCount,
@@ -319,23 +335,28 @@ export function bullmqQueue(options: BullmqQueueOptions): DeliveryQueue {
       if (worker) {
         const timeoutMs = closeOptions.timeoutMs ?? 30_000
         let timer: NodeJS.Timeout | undefined
+        // pause() stops taking jobs and resolves when the running ones are done; close(true) after it does
+        // not wait (a first close() would have, and BullMQ hands a later close(true) the same promise).
         const finished = await Promise.race([
-          worker.close().then(() => true),
+          worker.pause().then(() => true),
           new Promise<false>((resolve) => {
             timer = setTimeout(() => resolve(false), timeoutMs)
           }),
         ])
         clearTimeout(timer)
         if (!finished) {
+          stopping = true
           interrupted = [...active.values()]
-          await worker.close(true)
         }
+        await worker.close(!finished)
       }
       const left = await queue.getJobs(['waiting', 'delayed', 'prioritized', 'paused'], 0, maxReported - 1)
       await queue.close()
-      const pending = left.flatMap((job) =>
-        isBatchData(job.data) ? job.data.batch : isDeliveryJob(job.data) ? [job.data] : [],
-      )
+      const pending = left
+        .flatMap((job) =>
+          isBatchData(job.data) ? job.data.batch : isDeliveryJob(job.data) ? [job.data] : [],
+        )
+        .slice(0, maxReported)
       return { pending, interrupted }
     },
   }
