@@ -153,6 +153,97 @@ describe('bullmqQueue with batchSize', () => {
     expect(delivered.size).toBe(10)
   })
 
+  describe('how many attempts a worker takes at once (concurrency 20, then 5; batchSize 10)', () => {
+    const job = (id: string, attempt = 1) => ({
+      id: `${id}-${attempt}`,
+      deliveryId: id,
+      event: 'entry_persisted',
+      endpoint: 'http://127.0.0.1:1/hooks',
+      body: '{}',
+      attempt,
+      createdAt: Date.now(),
+    })
+    /** A handler that holds every attempt until release(), counting how many run at once. */
+    function gate() {
+      let running = 0
+      let most = 0
+      let open: () => void = () => {}
+      let opened = new Promise<void>((resolve) => {
+        open = resolve
+      })
+      return {
+        get most() {
+          return most
+        },
+        get running() {
+          return running
+        },
+        release() {
+          open()
+          opened = Promise.resolve()
+        },
+        async handler() {
+          running++
+          most = Math.max(most, running)
+          await opened
+          running--
+        },
+      }
+    }
+    async function queueWith(concurrency: number) {
+      const queueName = `batch-slots-${process.pid}-${++counter}`
+      const queue = bullmqQueue({
+        connection: redis.url,
+        queueName,
+        concurrency,
+        batchSize: 10,
+        pollInterval: 10,
+      })
+      cleanups.push(() => queue.close({ timeoutMs: 100 }))
+      const inspector = new Queue(queueName, { connection: { host: '127.0.0.1', port: redis.port } })
+      cleanups.push(() => inspector.close())
+      return { queue, inspector }
+    }
+
+    it('20 retries (single jobs) → all 20 run at once, as without batches', async () => {
+      const { queue } = await queueWith(20)
+      const g = gate()
+      queue.process(g.handler, { jobTimeoutMs: 5_000 })
+      await Promise.all(Array.from({ length: 20 }, (_, i) => queue.enqueue(job(`r${i}`, 2))))
+      const deadline = Date.now() + 5_000
+      while (g.running < 20 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20))
+      g.release()
+      await queue.drained()
+      expect(g.most).toBe(20)
+    })
+
+    it('20 first attempts arriving one by one (batches of 1) → all 20 run at once', async () => {
+      const { queue } = await queueWith(20)
+      const g = gate()
+      queue.process(g.handler, { jobTimeoutMs: 5_000 })
+      for (let i = 0; i < 20; i++) await queue.enqueue(job(`s${i}`))
+      const deadline = Date.now() + 5_000
+      while (g.running < 20 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20))
+      g.release()
+      await queue.drained()
+      expect(g.most).toBe(20)
+    })
+
+    it('100 first attempts in 10 batches, concurrency 5 → 5 running, at most 5 batch jobs taken, the rest left in Redis', async () => {
+      const { queue, inspector } = await queueWith(5)
+      await Promise.all(Array.from({ length: 100 }, (_, i) => queue.enqueue(job(`b${i}`))))
+      const g = gate()
+      queue.process(g.handler, { jobTimeoutMs: 5_000 })
+      await new Promise((resolve) => setTimeout(resolve, 500))
+      expect(g.running).toBe(5)
+      expect(await inspector.getActiveCount()).toBeLessThanOrEqual(5)
+      expect(await inspector.getWaitingCount()).toBeGreaterThanOrEqual(5)
+      g.release()
+      await queue.drained()
+      expect(g.most).toBe(5)
+    })
+  })
+
   it('close() while first attempts are still gathering → they are stored, reported pending, dispatch resolves', async () => {
     const { producer, inspector } = await setup({ batchWaitMs: 60_000 })
     const dispatched = Promise.all(

@@ -100,7 +100,10 @@ return claimed
 /** At most `limit` deliveries running at once in this worker, whatever the jobs they came in. */
 function createSlots(limit: number) {
   let free = limit
-  const waiting: (() => void)[] = []
+  // A FIFO with a moving head: a burst can leave thousands of attempts waiting, and Array#shift on a long
+  // array moves every element.
+  let waiting: (() => void)[] = []
+  let head = 0
   return {
     async take(): Promise<void> {
       if (free > 0) {
@@ -110,9 +113,14 @@ function createSlots(limit: number) {
       await new Promise<void>((resolve) => waiting.push(resolve))
     },
     give(): void {
-      const next = waiting.shift()
-      if (next) next()
-      else free++
+      if (head < waiting.length) {
+        const next = waiting[head++]!
+        if (head > 1024 && head * 2 > waiting.length) {
+          waiting = waiting.slice(head)
+          head = 0
+        }
+        next()
+      } else free++
     },
   }
 }
@@ -286,34 +294,33 @@ export function bullmqQueue(options: BullmqQueueOptions): DeliveryQueue {
           slots.give()
         }
       }
-      worker = new Worker(
-        queueName,
-        async function runDeliveryJob(job: Job) {
-          if (isDeliveryJob(job.data)) return runOne(job.data)
-          if (!isBatchData(job.data)) throw new Error(`bullmqQueue: job ${job.id} is not a delivery job`)
-          const mine = await claim(String(job.id), job.data.batch)
-          const results = await Promise.allSettled(mine.map(runOne))
-          // A fault (not a failed delivery: the handler could not record its outcome, e.g. Redis refused the
-          // follow-up job) re-runs only the attempts that faulted, each as its own job, as without batches.
-          // Only if Redis refuses those too does the whole batch run again.
-          const faulted = mine.filter((_delivery, index) => results[index]!.status === 'rejected')
-          await Promise.all(
-            faulted.map((delivery) =>
-              queue.add(delivery.event, delivery, { ...jobOptions, jobId: delivery.id }),
-            ),
-          )
-        },
-        {
-          connection: connectionOptions(options.connection, true),
-          ...prefix,
-          // Jobs at once. A batch job counts once here; the slots above keep deliveries to `concurrency`
-          // whatever mix of batches and single retries the worker holds.
-          concurrency,
-          lockDuration,
-          stalledInterval,
-          maxStalledCount,
-        },
-      )
+      async function runDeliveryJob(job: Job): Promise<void> {
+        if (isDeliveryJob(job.data)) return runOne(job.data)
+        if (!isBatchData(job.data)) throw new Error(`bullmqQueue: job ${job.id} is not a delivery job`)
+        const mine = await claim(String(job.id), job.data.batch)
+        const results = await Promise.allSettled(mine.map(runOne))
+        // A fault (not a failed delivery: the handler could not record its outcome, e.g. Redis refused the
+        // follow-up job) re-runs only the attempts that faulted, each as its own job, as without batches.
+        // Only if Redis refuses those too does the whole batch run again.
+        const faulted = mine.filter((_delivery, index) => results[index]!.status === 'rejected')
+        await Promise.all(
+          faulted.map((delivery) =>
+            queue.add(delivery.event, delivery, { ...jobOptions, jobId: delivery.id }),
+          ),
+        )
+      }
+      worker = new Worker(queueName, runDeliveryJob, {
+        connection: connectionOptions(options.connection, true),
+        ...prefix,
+        // Jobs at once, so single retries run as freely as without batches; the slots above keep
+        // deliveries to `concurrency` whatever mix of batches and retries the worker holds. On a backlog of
+        // batches a worker may so take up to `concurrency` batch jobs at once (BullMQ fetches them before
+        // it starts any); see the README for sharing a small backlog between workers.
+        concurrency,
+        lockDuration,
+        stalledInterval,
+        maxStalledCount,
+      })
       worker.on('error', () => {})
     },
 
