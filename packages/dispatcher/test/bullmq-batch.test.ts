@@ -257,7 +257,7 @@ describe('bullmqQueue with batchSize', () => {
     expect(await inspector.getJobCountByTypes('waiting')).toBe(1)
   })
 
-  it('a retry after a batched first attempt → its own delayed job, not a batch', async () => {
+  it('a retry after a batched first attempt → its own delayed job, kept when completed; the batch job is removed', async () => {
     const server = await startServer(statuses(503, 200))
     cleanups.push(server.close)
     const queueName = `batch-retry-${process.pid}`
@@ -284,5 +284,9 @@ describe('bullmqQueue with batchSize', () => {
     expect(second?.data).not.toHaveProperty('batch')
     await worker.drained()
     expect(server.received.map((request) => request.headers['x-ledgerly-attempt'])).toEqual(['1', '2'])
+    // The completed batch job is removed at once (its attempts live on as claim keys); the single retry job
+    // is kept under removeOnComplete, as without batches.
+    const completed = await inspector.getJobs(['completed'])
+    expect(completed.map((job) => job.id)).toEqual(['dlv_retry-2'])
   })
 })

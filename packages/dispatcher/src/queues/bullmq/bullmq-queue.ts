@@ -33,7 +33,10 @@ export interface BullmqQueueOptions {
   maxStalledCount?: number
   /** Re-runs of a job whose handler faulted (not HTTP failures: those are the dispatcher's). Default 5. */
   faultRetries?: number
-  /** Completed jobs kept (their ids keep later re-enqueues no-ops). Default `{ age: 86400, count: 100000 }`. */
+  /**
+   * Completed jobs kept (their ids keep later re-enqueues no-ops). Default `{ age: 86400, count: 100000 }`.
+   * Batch jobs are removed once completed whatever this says: claim keys remember their attempts.
+   */
   removeOnComplete?: KeepJobs | boolean | number
   /** Failed (faulted) jobs kept for inspection. Default `{ age: 604800 }`. */
   removeOnFail?: KeepJobs | boolean | number
@@ -222,7 +225,9 @@ export function bullmqQueue(options: BullmqQueueOptions): DeliveryQueue {
     gathering = []
     if (entries.length === 0) return
     const data: BatchData = { batch: entries.map((entry) => entry.job) }
-    const stored = queue.add('batch', data, jobOptions).then(
+    // Removed once completed: the claim keys remember its attempts, and keeping 100 KB batch jobs under the
+    // retention meant for 1 KB single jobs (100,000 of them by default) would hold gigabytes in Redis.
+    const stored = queue.add('batch', data, { ...jobOptions, removeOnComplete: true }).then(
       () => {
         for (const entry of entries) entry.resolve()
       },
