@@ -57,20 +57,21 @@ export async function workerCommand(argv: string[]): Promise<number> {
   } catch (error) {
     throw new UsageError((error as Error).message)
   }
-  const say = (text: string) => {
-    if (!values.quiet) process.stdout.write(`${text}\n`)
+  // With --quiet nothing listens, so no line is formatted per delivery.
+  if (!values.quiet) {
+    const say = (text: string) => process.stdout.write(`${text}\n`)
+    dispatcher.on('success', ({ delivery, attempt }) =>
+      say(`${delivery.deliveryId} attempt ${attempt.attempt}: delivered (HTTP ${attempt.status})`),
+    )
+    dispatcher.on('retry', ({ delivery, attempt }) =>
+      say(
+        `${delivery.deliveryId} attempt ${attempt.attempt}: ${attempt.error?.code}; retry in ${attempt.retryInMs! / 1000} s`,
+      ),
+    )
+    dispatcher.on('failure', ({ delivery, attempt }) =>
+      say(`${delivery.deliveryId} attempt ${attempt.attempt}: FAILED permanently ${attempt.error?.code}`),
+    )
   }
-  dispatcher.on('success', ({ delivery, attempt }) =>
-    say(`${delivery.deliveryId} attempt ${attempt.attempt}: delivered (HTTP ${attempt.status})`),
-  )
-  dispatcher.on('retry', ({ delivery, attempt }) =>
-    say(
-      `${delivery.deliveryId} attempt ${attempt.attempt}: ${attempt.error?.code}; retry in ${attempt.retryInMs! / 1000} s`,
-    ),
-  )
-  dispatcher.on('failure', ({ delivery, attempt }) =>
-    say(`${delivery.deliveryId} attempt ${attempt.attempt}: FAILED permanently ${attempt.error?.code}`),
-  )
   process.stdout.write(`worker ${process.pid} consuming queue "${values.queue}" for ${values.url}\n`)
   await new Promise<void>((resolve) => {
     process.once('SIGINT', () => resolve())
