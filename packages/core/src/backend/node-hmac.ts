@@ -73,6 +73,27 @@ export function prepareNodeKey(secret: Uint8Array): NodeKey {
 }
 
 /**
+ * Writes `prefix || body` after the message buffer's first block and returns the message length, or
+ * `undefined` when it does not fit. A string body is encoded once: UTF-8 takes at most 3 bytes per UTF-16
+ * unit, so when even that fits, the length `write` reports is the length; only a longer string is measured
+ * first.
+ */
+function writeMessage(prefix: string, body: Body): number | undefined {
+  // The prefix is ASCII (`T.` or `id.T.`): one byte per character.
+  const bodyStart = BLOCK + prefix.length
+  const room = ONE_SHOT_MAX_BYTES - bodyStart
+  if (typeof body === 'string') {
+    if (body.length * 3 > room && Buffer.byteLength(body, 'utf8') > room) return undefined
+    message.write(prefix, BLOCK, 'latin1')
+    return bodyStart + message.write(body, bodyStart, 'utf8')
+  }
+  if (body.length > room) return undefined
+  message.write(prefix, BLOCK, 'latin1')
+  message.set(body, bodyStart)
+  return bodyStart + body.length
+}
+
+/**
  * HMAC-SHA256 over `prefix || body`. Small messages use the RFC 2104 construction over two one-shot
  * SHA-256 calls, which build no `Hmac` object (one per call showed as GC and setup cost in servers
  * verifying thousands of requests a second); large ones stream through `createHmac`, with no copy.
@@ -80,15 +101,9 @@ export function prepareNodeKey(secret: Uint8Array): NodeKey {
  */
 export function nodeMac(key: NodeKey, prefix: string, body: Body): Uint8Array {
   if (oneShot !== undefined) {
-    // The prefix is ASCII (`T.` or `id.T.`): one byte per character.
-    const bodyStart = BLOCK + prefix.length
-    const bodyBytes = typeof body === 'string' ? Buffer.byteLength(body, 'utf8') : body.length
-    const length = bodyStart + bodyBytes
-    if (length <= ONE_SHOT_MAX_BYTES) {
+    const length = writeMessage(prefix, body)
+    if (length !== undefined) {
       message.set(key.innerPad, 0)
-      message.write(prefix, BLOCK, 'latin1')
-      if (typeof body === 'string') message.write(body, bodyStart, 'utf8')
-      else message.set(body, bodyStart)
       outer.set(key.outerPad, 0)
       outer.write(oneShot('sha256', message.subarray(0, length), 'latin1'), BLOCK, 'latin1')
       // A pooled 32-byte slice: far cheaper than the Buffer `crypto.hash` would build.
