@@ -1,6 +1,6 @@
 import { Queue } from 'bullmq'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { createSignedDispatcher } from '../src/index.js'
+import { createSignedDispatcher, type DeliveryQueue } from '../src/index.js'
 import { bullmqQueue } from '../src/queues/bullmq/index.js'
 import { startRedis } from './helpers/redis.js'
 import { entryPayload, startServer, statuses } from './helpers/server.js'
@@ -17,6 +17,19 @@ afterEach(async () => {
 })
 
 let counter = 0
+
+/** One attempt as the dispatcher stores it, for tests that drive the queue directly. */
+function job(id: string, attempt = 1) {
+  return {
+    id: `${id}-${attempt}`,
+    deliveryId: id,
+    event: 'entry_persisted',
+    endpoint: 'http://127.0.0.1:1/hooks',
+    body: '{}',
+    attempt,
+    createdAt: Date.now(),
+  }
+}
 async function setup(options: { batchWaitMs?: number } = {}) {
   const server = await startServer(statuses(200))
   cleanups.push(server.close)
@@ -94,15 +107,6 @@ describe('bullmqQueue with batchSize', () => {
       },
       { jobTimeoutMs: 5_000 },
     )
-    const job = (id: string) => ({
-      id: `${id}-1`,
-      deliveryId: id,
-      event: 'entry_persisted',
-      endpoint: 'http://127.0.0.1:1/hooks',
-      body: '{}',
-      attempt: 1,
-      createdAt: Date.now(),
-    })
     await Promise.all(['a', 'b', 'c'].map((id) => queue.enqueue(job(id))))
     await queue.drained()
     expect(runs.sort()).toEqual(['a-1', 'b-1', 'b-1', 'c-1'])
@@ -154,15 +158,6 @@ describe('bullmqQueue with batchSize', () => {
   })
 
   describe('how many attempts a worker takes at once (concurrency 20, then 5; batchSize 10)', () => {
-    const job = (id: string, attempt = 1) => ({
-      id: `${id}-${attempt}`,
-      deliveryId: id,
-      event: 'entry_persisted',
-      endpoint: 'http://127.0.0.1:1/hooks',
-      body: '{}',
-      attempt,
-      createdAt: Date.now(),
-    })
     /** A handler that holds every attempt until release(), counting how many run at once. */
     function gate() {
       let running = 0
@@ -177,6 +172,12 @@ describe('bullmqQueue with batchSize', () => {
         },
         get running() {
           return running
+        },
+        /** Resolves once `count` attempts run at once (or after 5 s, for the assertions to say so). */
+        async until(count: number) {
+          const deadline = Date.now() + 5_000
+          while (running < count && Date.now() < deadline)
+            await new Promise((resolve) => setTimeout(resolve, 20))
         },
         release() {
           open()
@@ -205,25 +206,24 @@ describe('bullmqQueue with batchSize', () => {
       return { queue, inspector }
     }
 
-    it('20 retries (single jobs) → all 20 run at once, as without batches', async () => {
+    it.each([
+      [
+        '20 retries (single jobs), enqueued at once',
+        (queue: DeliveryQueue) =>
+          Promise.all(Array.from({ length: 20 }, (_, i) => queue.enqueue(job(`r${i}`, 2)))),
+      ],
+      [
+        '20 first attempts arriving one by one (batches of 1)',
+        async (queue: DeliveryQueue) => {
+          for (let i = 0; i < 20; i++) await queue.enqueue(job(`s${i}`))
+        },
+      ],
+    ])('%s → all 20 run at once, as without batches', async (_label, enqueue) => {
       const { queue } = await queueWith(20)
       const g = gate()
       queue.process(g.handler, { jobTimeoutMs: 5_000 })
-      await Promise.all(Array.from({ length: 20 }, (_, i) => queue.enqueue(job(`r${i}`, 2))))
-      const deadline = Date.now() + 5_000
-      while (g.running < 20 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20))
-      g.release()
-      await queue.drained()
-      expect(g.most).toBe(20)
-    })
-
-    it('20 first attempts arriving one by one (batches of 1) → all 20 run at once', async () => {
-      const { queue } = await queueWith(20)
-      const g = gate()
-      queue.process(g.handler, { jobTimeoutMs: 5_000 })
-      for (let i = 0; i < 20; i++) await queue.enqueue(job(`s${i}`))
-      const deadline = Date.now() + 5_000
-      while (g.running < 20 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20))
+      await enqueue(queue)
+      await g.until(20)
       g.release()
       await queue.drained()
       expect(g.most).toBe(20)

@@ -84,18 +84,17 @@ const CLAIM_SCRIPT = `
 local claimed = {}
 local seen = {}
 for i, key in ipairs(KEYS) do
-  local owner = redis.call('GET', key)
-  if seen[key] then
-    claimed[i] = 0
-  elseif not owner then
-    redis.call('SET', key, ARGV[1], 'EX', ARGV[2])
-    claimed[i] = 1
-  elseif owner == ARGV[1] then
-    claimed[i] = 1
-  else
-    claimed[i] = 0
+  claimed[i] = 0
+  if not seen[key] then
+    seen[key] = true
+    local owner = redis.call('GET', key)
+    if not owner then
+      redis.call('SET', key, ARGV[1], 'EX', ARGV[2])
+      claimed[i] = 1
+    elseif owner == ARGV[1] then
+      claimed[i] = 1
+    end
   end
-  seen[key] = true
 end
 return claimed
 `
@@ -245,6 +244,11 @@ export function bullmqQueue(options: BullmqQueueOptions): DeliveryQueue {
     await Promise.allSettled([...flushing])
   }
 
+  /** Stores one attempt as its own job. Its id makes the add idempotent: BullMQ ignores an id it holds. */
+  function addSingle(job: DeliveryJob, delay = 0): Promise<void> {
+    return queue.add(job.event, job, { ...jobOptions, jobId: job.id, delay }).then(() => {})
+  }
+
   async function counts(): Promise<QueueCounts> {
     const c = await queue.getJobCounts('waiting', 'delayed', 'active', 'prioritized', 'paused')
     return {
@@ -260,8 +264,7 @@ export function bullmqQueue(options: BullmqQueueOptions): DeliveryQueue {
     enqueue(job: DeliveryJob, enqueueOptions: EnqueueOptions = {}) {
       const delay = Math.max(0, enqueueOptions.delayMs ?? 0)
       if (batchSize > 1 && delay === 0 && job.attempt === 1) return addToBatch(job)
-      // jobId makes the add idempotent: BullMQ ignores an id it already holds (until retention removes it).
-      return queue.add(job.event, job, { ...jobOptions, jobId: job.id, delay }).then(() => {})
+      return addSingle(job, delay)
     },
 
     process(handler: DeliveryHandler, processOptions: ProcessOptions) {
@@ -308,11 +311,7 @@ export function bullmqQueue(options: BullmqQueueOptions): DeliveryQueue {
         // follow-up job) re-runs only the attempts that faulted, each as its own job, as without batches.
         // Only if Redis refuses those too does the whole batch run again.
         const faulted = mine.filter((_delivery, index) => results[index]!.status === 'rejected')
-        await Promise.all(
-          faulted.map((delivery) =>
-            queue.add(delivery.event, delivery, { ...jobOptions, jobId: delivery.id }),
-          ),
-        )
+        await Promise.all(faulted.map((delivery) => addSingle(delivery)))
       }
       worker = new Worker(queueName, runDeliveryJob, {
         connection: connectionOptions(options.connection, true),
