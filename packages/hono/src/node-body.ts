@@ -1,16 +1,11 @@
-import { payloadTooLarge } from '@ledgerly/webhooks/http'
-
-type Listener = (...args: never[]) => void
+import { type NodeBodyStream, readNodeBody } from '@ledgerly/webhooks/http'
 
 /** What this reads of Node's `IncomingMessage`, which `@hono/node-server` passes as `c.env.incoming`. */
-export interface NodeIncoming {
+export interface NodeIncoming extends NodeBodyStream {
   rawHeaders: string[]
-  headers: Record<string, string | string[] | undefined>
   readableFlowing: boolean | null
   readableEnded: boolean
   rawBody?: unknown
-  on(event: string, listener: Listener): unknown
-  off(event: string, listener: Listener): unknown
 }
 
 interface BufferLike {
@@ -38,50 +33,26 @@ function nodeBuffer(): BufferLike | undefined {
 }
 
 /**
- * Reads the body straight from Node's stream, skipping the Fetch `Request` node-server would otherwise
- * build for it (a web stream per request). Refuses with `PAYLOAD_TOO_LARGE` before buffering more than
- * `limit` bytes, with or without `Content-Length`; the rest of a refused upload is left flowing with no
- * listener, so Node drops it and the sender still reads the 413. Afterwards the bytes are set as
- * `incoming.rawBody`, which node-server uses if the app later reads `c.req.raw`.
+ * Reads node-server's untouched request stream with the core's shared Node reader ({@link readNodeBody}:
+ * `Content-Length` refused before reading, a chunked body on the chunk that passes the limit, chunks
+ * joined once into a Buffer). The bytes are left as `incoming.rawBody`, which node-server honours, so a
+ * handler reading the body afterwards (`c.req.raw.text()`, `c.req.json()`…) still gets them.
  */
 export function readIncomingBody(incoming: NodeIncoming, limit: number): Promise<Uint8Array> {
-  const header = incoming.headers['content-length']
-  if (typeof header === 'string' && /^[0-9]+$/.test(header) && Number(header) > limit) {
-    return Promise.reject(payloadTooLarge(limit, Number(header)))
-  }
   const NodeBuffer = nodeBuffer()!
   return new Promise(function collect(resolve, reject) {
-    const chunks: Uint8Array[] = []
-    let total = 0
-    function cleanup() {
-      incoming.off('data', onData)
-      incoming.off('end', onEnd)
-      incoming.off('error', onAborted)
-      incoming.off('close', onAborted)
-    }
-    function onData(chunk: Uint8Array) {
-      total += chunk.byteLength
-      if (total > limit) {
-        cleanup()
-        chunks.length = 0
-        reject(payloadTooLarge(limit))
-        return
-      }
-      chunks.push(chunk)
-    }
-    function onEnd() {
-      cleanup()
-      const bytes = chunks.length === 1 ? chunks[0]! : NodeBuffer.concat(chunks, total)
-      if (NodeBuffer.isBuffer(bytes)) incoming.rawBody = bytes
-      resolve(bytes)
-    }
-    function onAborted() {
-      cleanup()
-      reject(new Error('the client closed the request before its body was complete'))
-    }
-    incoming.on('data', onData as Listener)
-    incoming.on('end', onEnd)
-    incoming.on('error', onAborted)
-    incoming.on('close', onAborted)
+    readNodeBody(
+      incoming,
+      limit,
+      {
+        body(bytes) {
+          if (NodeBuffer.isBuffer(bytes)) incoming.rawBody = bytes
+          resolve(bytes)
+        },
+        tooLarge: reject,
+        aborted: () => reject(new Error('the client closed the request before its body was complete')),
+      },
+      (chunks, total) => NodeBuffer.concat(chunks, total),
+    )
   })
 }

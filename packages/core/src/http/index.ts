@@ -25,3 +25,4 @@ export {
   problemType,
 } from './problem.js'
 export { payloadTooLarge, readBodyWithLimit } from './read-body.js'
+export { type NodeBodyCallbacks, type NodeBodyStream, readNodeBody } from './read-node-body.js'
