@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto'
 import { createSigner } from '@ledgerly/webhooks'
 import { createAttemptDeadlines } from './attempt-deadlines.js'
+import { newDeliveryId } from './delivery-id.js'
 import { createDeliveryLog, type DeliveryLog } from './delivery-log.js'
 import { createHooks, type DispatcherEventName, type DispatcherListener } from './hooks.js'
 import { postOnce } from './http-attempt.js'
@@ -168,8 +168,7 @@ export function createSignedDispatcher(options: SignedDispatcherOptions): Signed
   async function enqueue(payload: WebhookPayload, event: string, dispatchOptions: DispatchOptions = {}) {
     const name = eventOption(event)
     const body = bodyText(payload)
-    const deliveryId =
-      deliveryIdOption(dispatchOptions.deliveryId) ?? `dlv_${randomUUID().replaceAll('-', '')}`
+    const deliveryId = deliveryIdOption(dispatchOptions.deliveryId) ?? newDeliveryId()
     const job: DeliveryJob = {
       id: `${deliveryId}-1`,
       deliveryId,
