@@ -6,10 +6,34 @@ export type Scheme = 'ledgerly' | 'standard-webhooks'
 /** One secret, or several during rotation (the first is the newest by convention). */
 export type SecretInput = string | readonly string[]
 
-/** Default tolerance between the signed timestamp and the receiver's clock, in seconds. */
+/**
+ * Default tolerance between the signed timestamp and the receiver's clock, in seconds (both ways).
+ *
+ * @example
+ * ```ts
+ * import { createVerifier, DEFAULT_TOLERANCE_SECONDS } from '@ledgerly/webhooks'
+ * // Twice the default, for a receiver whose clock is known to drift.
+ * const verifier = createVerifier({
+ *   secret: process.env.LEDGERLY_WEBHOOK_SECRET!,
+ *   tolerance: 2 * DEFAULT_TOLERANCE_SECONDS,
+ * })
+ * ```
+ */
 export const DEFAULT_TOLERANCE_SECONDS = 300
 
-/** Default largest body a verifier accepts: 10 MiB, the largest payload Ledgerly's platform sends. */
+/**
+ * Default largest body a verifier accepts: 10 MiB, the largest payload Ledgerly's platform sends.
+ *
+ * @example
+ * ```ts
+ * import { createVerifier, DEFAULT_MAX_PAYLOAD_BYTES } from '@ledgerly/webhooks'
+ * // A receiver that only ever gets small events can refuse big bodies sooner.
+ * const verifier = createVerifier({
+ *   secret: process.env.LEDGERLY_WEBHOOK_SECRET!,
+ *   maxPayloadBytes: DEFAULT_MAX_PAYLOAD_BYTES / 10,
+ * })
+ * ```
+ */
 export const DEFAULT_MAX_PAYLOAD_BYTES = 10 * 1024 * 1024
 
 /**

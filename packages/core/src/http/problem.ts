@@ -36,7 +36,16 @@ export class ForbiddenSourceError extends Error {
   }
 }
 
-/** Tells a {@link ForbiddenSourceError} apart without `instanceof` (two copies of the package may be loaded). */
+/**
+ * Tells a {@link ForbiddenSourceError} apart without `instanceof` (two copies of the package may be loaded).
+ *
+ * @example
+ * ```ts
+ * import { ForbiddenSourceError, isForbiddenSourceError } from '@ledgerly/webhooks/http'
+ * isForbiddenSourceError(new ForbiddenSourceError()) // true
+ * isForbiddenSourceError(new Error('forbidden')) // false
+ * ```
+ */
 export function isForbiddenSourceError(error: unknown): error is ForbiddenSourceError {
   return (
     typeof error === 'object' &&
@@ -63,7 +72,15 @@ const TITLES: Record<ProblemCode, string> = {
   IN_PROGRESS: 'Webhook already being handled',
 }
 
-/** The stable `type` URI of a code: `https://ledgerly.dev/webhooks/errors/signature-mismatch`. */
+/**
+ * The stable `type` URI of a code, as problem answers carry it.
+ *
+ * @example
+ * ```ts
+ * import { problemType } from '@ledgerly/webhooks/http'
+ * problemType('SIGNATURE_MISMATCH') // 'https://ledgerly.dev/webhooks/errors/signature-mismatch'
+ * ```
+ */
 export function problemType(code: ProblemCode): string {
   return `https://ledgerly.dev/webhooks/errors/${code.toLowerCase().replaceAll('_', '-')}`
 }
