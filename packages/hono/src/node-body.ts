@@ -9,7 +9,7 @@ export interface NodeIncoming extends NodeBodyStream {
 }
 
 interface BufferLike {
-  concat(chunks: Uint8Array[], total: number): Uint8Array
+  allocUnsafeSlow(size: number): Uint8Array
   isBuffer(value: unknown): boolean
 }
 
@@ -35,7 +35,7 @@ function nodeBuffer(): BufferLike | undefined {
 /**
  * Reads node-server's untouched request stream with the core's shared Node reader ({@link readNodeBody}:
  * `Content-Length` refused before reading, a chunked body on the chunk that passes the limit, chunks
- * joined once into a Buffer). The bytes are left as `incoming.rawBody`, which node-server honours, so a
+ * joined once into a Buffer of its own). The bytes are left as `incoming.rawBody`, which node-server honours, so a
  * handler reading the body afterwards (`c.req.raw.text()`, `c.req.json()`…) still gets them.
  */
 export function readIncomingBody(incoming: NodeIncoming, limit: number): Promise<Uint8Array> {
@@ -52,7 +52,17 @@ export function readIncomingBody(incoming: NodeIncoming, limit: number): Promise
         tooLarge: reject,
         aborted: () => reject(new Error('the client closed the request before its body was complete')),
       },
-      (chunks, total) => NodeBuffer.concat(chunks, total),
+      // A Buffer with a block of its own (Buffer.concat would take a small one from Node's shared pool),
+      // so the cached arrayBuffer can be the body itself, with nothing else in it.
+      function join(chunks, total) {
+        const body = NodeBuffer.allocUnsafeSlow(total)
+        let offset = 0
+        for (const chunk of chunks) {
+          body.set(chunk, offset)
+          offset += chunk.byteLength
+        }
+        return body
+      },
     )
   })
 }

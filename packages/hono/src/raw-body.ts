@@ -29,10 +29,15 @@ async function cachedBytes(
   throw notRaw(`as ${key}, but the cached value is not bytes`)
 }
 
+/**
+ * An ArrayBuffer holding exactly `bytes`. A Node Buffer is often a view into a larger block (Node's shared
+ * pool, or the socket's read buffer with the request's headers in it), and its `slice()` is a view too:
+ * `new Uint8Array(bytes)` copies just the body, so a handler never sees memory beyond it.
+ */
 function exactBuffer(bytes: Uint8Array): ArrayBuffer {
   const { buffer, byteOffset, byteLength } = bytes
   if (byteOffset === 0 && byteLength === buffer.byteLength && buffer instanceof ArrayBuffer) return buffer
-  return bytes.slice().buffer as ArrayBuffer
+  return new Uint8Array(bytes).buffer
 }
 
 /**

@@ -94,6 +94,48 @@ describe('ledgerlyWebhook on a real @hono/node-server (127.0.0.1)', () => {
   })
 })
 
+describe('the body a handler reads after the middleware, on a real @hono/node-server', () => {
+  // A body under 4 KiB that arrives in several chunks is joined into a new Buffer; Node takes small ones
+  // from its shared 8 KiB pool. The cached arrayBuffer must be the body's bytes, not that whole pool block
+  // (which would hold other requests' data, and break c.req.json()).
+  it.each([
+    ['one Content-Length body', { body: BODY }],
+    [
+      'two chunks',
+      { chunks: [BODY.slice(0, 20), BODY.slice(20)].map((part) => new TextEncoder().encode(part)) },
+    ],
+    [
+      'one byte per chunk',
+      { chunks: [...new TextEncoder().encode(BODY)].map((byte) => Uint8Array.of(byte)) },
+    ],
+  ] as const)(
+    '%s → c.req.arrayBuffer() is exactly the body and c.req.json() parses it',
+    async (_name, payload) => {
+      const app = new Hono()
+      app.post('/webhooks', ledgerlyWebhook({ secret: SECRET, now: () => NOW_MS }), async (c) => {
+        const bytes = await c.req.arrayBuffer()
+        const text = new TextDecoder().decode(bytes)
+        const json = (await c.req.json()) as { data: { id: string } }
+        return c.json({ length: bytes.byteLength, same: text === BODY, id: json.data.id })
+      })
+      const server: ServerType = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 })
+      await new Promise((resolve) => server.once('listening', resolve))
+      try {
+        const { port } = server.address() as AddressInfo
+        const response = await post(`http://127.0.0.1:${port}/webhooks`, SIGNED, payload)
+        expect(response.status).toBe(200)
+        expect(JSON.parse(response.body)).toEqual({
+          length: new TextEncoder().encode(BODY).byteLength,
+          same: true,
+          id: 'entry_1',
+        })
+      } finally {
+        await new Promise<void>((done) => server.close(() => done()))
+      }
+    },
+  )
+})
+
 describe('memory and allowedIps on a real server', () => {
   it('D25 32 MiB chunked upload with a 1 MiB limit → 413, and the server holds far less than the upload', async () => {
     const server = await start({ maxBodyBytes: 1024 * 1024 })
