@@ -54,16 +54,19 @@ const oneShot = detectOneShot()
 
 // One message buffer and one outer block, reused by every call: the MAC is computed synchronously, so no
 // two calls can interleave. The message buffer starts with the inner pad of whichever key is in use.
-const message = Buffer.allocUnsafe(ONE_SHOT_MAX_BYTES)
-const outer = Buffer.allocUnsafe(BLOCK + DIGEST)
+// Anything holding key material (the pads) or a tag gets memory of its own, never a slice of Node's shared
+// Buffer pool: the pool also backs other code's small Buffers, and one `buffer.buffer` handed out by any
+// library in the process would expose all of it.
+const message = Buffer.allocUnsafeSlow(ONE_SHOT_MAX_BYTES)
+const outer = Buffer.allocUnsafeSlow(BLOCK + DIGEST)
 
 /** Prepares a secret: its key object, and its padded keys (a key longer than a block is hashed first). */
 export function prepareNodeKey(secret: Uint8Array): NodeKey {
   const key = nodeCrypto.createSecretKey(secret)
   const block = Buffer.alloc(BLOCK)
   block.set(secret.length > BLOCK ? nodeCrypto.createHash('sha256').update(secret).digest() : secret)
-  const innerPad = Buffer.allocUnsafe(BLOCK)
-  const outerPad = Buffer.allocUnsafe(BLOCK)
+  const innerPad = Buffer.allocUnsafeSlow(BLOCK)
+  const outerPad = Buffer.allocUnsafeSlow(BLOCK)
   for (let i = 0; i < BLOCK; i++) {
     innerPad[i] = block[i]! ^ 0x36
     outerPad[i] = block[i]! ^ 0x5c
@@ -106,9 +109,11 @@ export function nodeMac(key: NodeKey, prefix: string, body: Body): Uint8Array {
       message.set(key.innerPad, 0)
       outer.set(key.outerPad, 0)
       outer.write(oneShot('sha256', message.subarray(0, length), 'latin1'), BLOCK, 'latin1')
-      // A pooled 32-byte slice: far cheaper than the Buffer `crypto.hash` would build.
-      const tag = Buffer.allocUnsafe(DIGEST)
-      tag.write(oneShot('sha256', outer, 'latin1'), 0, 'latin1')
+      // A 32-byte typed array lives on V8's heap, outside the shared pool, and costs less than the Buffer
+      // `crypto.hash` would build (or a pooled slice).
+      const digest = oneShot('sha256', outer, 'latin1')
+      const tag = new Uint8Array(DIGEST)
+      for (let i = 0; i < DIGEST; i++) tag[i] = digest.charCodeAt(i)
       return tag
     }
   }

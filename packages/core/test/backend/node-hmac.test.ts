@@ -77,4 +77,17 @@ describe('node backend HMAC', () => {
       opensslMac(Buffer.from('first-secret'), '1.', 'body'),
     ])
   })
+
+  // Node's allocUnsafe hands out slices of one shared 8 KiB pool; a Buffer leaked anywhere in the process
+  // (buffer.buffer of a pooled slice) would expose whatever else sits in it. Key pads and tags never do.
+  test('prepareNodeKey / nodeMac → pads and tags in memory of their own, not in the shared Buffer pool', () => {
+    const key = prepareNodeKey(Buffer.from('whsec-like-production-secret'))
+    expect(key.innerPad.buffer.byteLength).toBe(64)
+    expect(key.outerPad.buffer.byteLength).toBe(64)
+    for (const body of ['small', 'x'.repeat(2000), new Uint8Array(100), 'x'.repeat(4 * ONE_SHOT_MAX_BYTES)]) {
+      const tag = nodeMac(key, '1700000000.', body)
+      expect(tag.byteLength).toBe(32)
+      expect(tag.buffer.byteLength).toBe(32)
+    }
+  })
 })
