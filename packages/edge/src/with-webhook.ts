@@ -1,5 +1,5 @@
 import type { EventMap, LedgerlyEvents, VerifiedWebhook } from '@ledgerly/webhooks'
-import { answerFor, inProgressProblem } from '@ledgerly/webhooks/http'
+import { answerFor, inProgressProblem, problem } from '@ledgerly/webhooks/http'
 import { runOnce } from '@ledgerly/webhooks/idempotency'
 import { type EdgeWebhookOptions, settingsFor } from './settings.js'
 import { verifyWith } from './verify-request.js'
@@ -16,6 +16,13 @@ export type WebhookHandler<Events extends EventMap, Args extends unknown[]> = (
 class HandlerAnswered5xx extends Error {
   constructor(readonly response: Response) {
     super('the handler answered with a 5xx status')
+  }
+}
+
+/** Carries whatever the handler threw out of runOnce, so it is answered 500 whatever its type. */
+class HandlerThrew extends Error {
+  constructor(readonly error: unknown) {
+    super('the handler threw')
   }
 }
 
@@ -62,7 +69,12 @@ export function withLedgerlyWebhook<
 
   return async function ledgerlyWebhookHandler(request: Request, ...runtimeArgs: Args): Promise<Response> {
     async function run(webhook: VerifiedWebhook<Events>): Promise<Response> {
-      const response = await handler(webhook, request, ...runtimeArgs)
+      let response: Response | void
+      try {
+        response = await handler(webhook, request, ...runtimeArgs)
+      } catch (error) {
+        throw new HandlerThrew(error)
+      }
       return isResponse(response) ? response : new Response(null, { status: 204 })
     }
     try {
@@ -80,7 +92,11 @@ export function withLedgerlyWebhook<
       return new Response(answer.body, { status: answer.status, headers: answer.headers })
     } catch (error) {
       if (error instanceof HandlerAnswered5xx) return error.response
-      const answer = await answerFor(error, settings.onError)
+      // The handler's own failure is always 500, whatever it threw: a 4xx would end Ledgerly's retries.
+      const answer =
+        error instanceof HandlerThrew
+          ? await answerFor(error.error, settings.onError, problem('INTERNAL_ERROR', 500))
+          : await answerFor(error, settings.onError)
       return new Response(answer.body, { status: answer.status, headers: answer.headers })
     }
   }

@@ -1,4 +1,5 @@
 import { BODY, hmacHex, NOW_MS, requestFor, SECRET, T } from '@ledgerly/test-support/wire-cases'
+import { WebhookVerificationError } from '@ledgerly/webhooks'
 import { memoryStore } from '@ledgerly/webhooks/idempotency'
 import { describe, expect, it } from 'vitest'
 import { withLedgerlyWebhook } from '../src/index.js'
@@ -33,6 +34,16 @@ describe('withLedgerlyWebhook(handler, { idempotency })', () => {
   it('F32 a handler that throws → 500, the retry runs it again', async () => {
     const { handle, runs } = handlerWith((attempt) => {
       if (attempt === 1) throw new Error('boom')
+      return undefined
+    })
+    expect((await handle(delivery())).status).toBe(500)
+    expect((await handle(delivery())).status).toBe(204)
+    expect(runs()).toBe(2)
+  })
+
+  it('a handler that throws a WebhookVerificationError → 500 (not its 4xx), the retry runs it again', async () => {
+    const { handle, runs } = handlerWith((attempt) => {
+      if (attempt === 1) throw new WebhookVerificationError('SIGNATURE_MISMATCH', 'verifying something else')
       return undefined
     })
     expect((await handle(delivery())).status).toBe(500)

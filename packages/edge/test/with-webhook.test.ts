@@ -1,6 +1,7 @@
 // The adapter-neutral bad-inputs table shared with the Hono adapter's tests.
 import { BODY, DIGEST, NOW_MS, requestFor, SECRET, T, wireCases } from '@ledgerly/test-support/wire-cases'
 import { WebhookVerificationError } from '@ledgerly/webhooks'
+import { ForbiddenSourceError } from '@ledgerly/webhooks/http'
 import { describe, expect, it } from 'vitest'
 import { type EdgeWebhookOptions, verifyRequest, withLedgerlyWebhook } from '../src/index.js'
 
@@ -98,6 +99,32 @@ describe('withLedgerlyWebhook', () => {
     expect(text).not.toContain('hunter2')
     expect((seen[0] as Error).message).toBe('db password hunter2')
   })
+
+  // Errors that would be 4xx from the adapter's own checks are still the handler's failure when the handler
+  // threw them: a 4xx would make Ledgerly drop the delivery for good.
+  it.each([
+    [
+      'a WebhookVerificationError',
+      new WebhookVerificationError('MISSING_SIGNATURE', 'from another verify()'),
+    ],
+    ['a ForbiddenSourceError', new ForbiddenSourceError()],
+    ['a string', 'nope'],
+  ])(
+    'a handler that throws %s → 500 INTERNAL_ERROR, and onError sees what it threw',
+    async (_name, thrown) => {
+      const seen: unknown[] = []
+      const handle = withLedgerlyWebhook(
+        () => {
+          throw thrown
+        },
+        { secret: SECRET, now: () => NOW_MS, onError: (error) => void seen.push(error) },
+      )
+      const response = await handle(requestFor(URL, { headers: SIGNED, body: BODY }))
+      expect(response.status).toBe(500)
+      expect(await problemOf(response)).toMatchObject({ code: 'INTERNAL_ERROR', status: 500 })
+      expect(seen).toEqual([thrown])
+    },
+  )
 
   it('onError returning an answer → that answer is sent', async () => {
     const { handle } = handlerWith({ onError: (_error, problem) => ({ ...problem, status: 418 }) })

@@ -16,9 +16,14 @@ function isProblemResponse(value: unknown): value is ProblemResponse {
 }
 
 /**
- * The answer an adapter sends for a caught error: {@link problemFor}, then the app's `onError` hook, which
- * may replace it. A hook that throws, or returns something that is not a `ProblemResponse`, cannot take
- * the server down: a throw becomes 500 `INTERNAL_ERROR`, anything else keeps the default answer.
+ * The answer an adapter sends for a caught error: {@link problemFor} (or `answer`, when the adapter knows
+ * better than the error's type), then the app's `onError` hook, which may replace it. A hook that throws,
+ * or returns something that is not a `ProblemResponse`, cannot take the server down: a throw becomes 500
+ * `INTERNAL_ERROR`, anything else keeps the default answer.
+ *
+ * Pass `answer` for an error the app's own handler threw: whatever its type (even a
+ * `WebhookVerificationError` from verifying something else), it is the receiver's failure, so it must be
+ * answered `problem('INTERNAL_ERROR', 500)` — a 4xx would make Ledgerly drop the delivery for good.
  *
  * @example
  * ```ts
@@ -27,8 +32,12 @@ function isProblemResponse(value: unknown): value is ProblemResponse {
  * res.status(answer.status).set(answer.headers).send(answer.body)
  * ```
  */
-export async function answerFor(error: unknown, onError?: AdapterErrorHook): Promise<ProblemResponse> {
-  const problem = problemFor(error)
+export async function answerFor(
+  error: unknown,
+  onError?: AdapterErrorHook,
+  answer?: ProblemResponse,
+): Promise<ProblemResponse> {
+  const problem = answer ?? problemFor(error)
   if (!onError) return problem
   try {
     const replaced = await onError(error, problem)

@@ -89,4 +89,18 @@ describe('answerFor', () => {
     })
     expect(seen).toEqual([error, 401])
   })
+
+  it('answerFor(error, hook, 500 answer) → that answer, not the error type’s, given to the hook and sent', async () => {
+    const seen: unknown[] = []
+    const answer = await answerFor(
+      error,
+      (e, p) => {
+        seen.push(e, p.status)
+      },
+      problem('INTERNAL_ERROR', 500),
+    )
+    expect(seen).toEqual([error, 500])
+    expect(answer.status).toBe(500)
+    expect(JSON.parse(answer.body)).toMatchObject({ code: 'INTERNAL_ERROR' })
+  })
 })
