@@ -47,8 +47,29 @@ export function sizeForLimit(body: Body, max: number): number {
   return typeof body !== 'string' || body.length * 3 <= max ? body.length : utf8Length(body)
 }
 
-function rejectProtoKey(key: string, value: unknown): unknown {
-  return key === '__proto__' ? fail('INVALID_PAYLOAD', 'body has a "__proto__" key') : value
+/**
+ * Whether any object in a parsed JSON value has an own `__proto__` key. JSON.parse defines such a key as
+ * a plain property (it does not set the prototype), but code that later merges or copies the object
+ * (`Object.assign`, deep-merge helpers) would. An explicit stack, not recursion and not a `JSON.parse`
+ * reviver: a reviver recurses through the value, so a deeply nested but valid body overflowed the call
+ * stack and was answered as invalid JSON (a 4xx, which the sender never retries).
+ */
+function hasProtoKey(value: unknown): boolean {
+  const pending: unknown[] = [value]
+  while (pending.length > 0) {
+    const next = pending.pop()
+    if (typeof next !== 'object' || next === null) continue
+    if (Array.isArray(next)) {
+      for (const item of next) if (typeof item === 'object' && item !== null) pending.push(item)
+      continue
+    }
+    if (Object.hasOwn(next, '__proto__')) return true
+    for (const key in next) {
+      const item = (next as Record<string, unknown>)[key]
+      if (typeof item === 'object' && item !== null) pending.push(item)
+    }
+  }
+  return false
 }
 
 /**
@@ -58,11 +79,17 @@ function rejectProtoKey(key: string, value: unknown): unknown {
 export function parseJsonBody(body: Body, decode: (bytes: Uint8Array) => string | undefined): unknown {
   const text = typeof body === 'string' ? body : decode(body)
   if (!text) return fail('INVALID_PAYLOAD', text === undefined ? 'body is not valid UTF-8' : 'body is empty')
+  let value: unknown
   try {
-    // A key spelled "__proto__" needs that substring or a \u escape; only then pay for the reviver.
-    return JSON.parse(text, text.includes('__proto__') || text.includes('\\u') ? rejectProtoKey : undefined)
+    value = JSON.parse(text)
   } catch (error) {
-    if ((error as Error).name === 'WebhookVerificationError') throw error
+    // Anything but a SyntaxError is not the body's fault: let it out as an internal error (5xx).
+    if (!(error instanceof SyntaxError)) throw error
     return fail('INVALID_PAYLOAD', 'body is not valid JSON')
   }
+  // A key spelled "__proto__" needs that substring or a \u escape; only then walk the value.
+  if ((text.includes('__proto__') || text.includes('\\u')) && hasProtoKey(value)) {
+    return fail('INVALID_PAYLOAD', 'body has a "__proto__" key')
+  }
+  return value
 }

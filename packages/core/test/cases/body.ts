@@ -65,6 +65,23 @@ export const bodyCases: Case[] = [
     '{"event":"entry_persisted","data":{"id":"1","\\u005f_proto__":{}}}',
     'INVALID_PAYLOAD',
   ),
+  signedBody(
+    'D24 __proto__ key nested 5,000 deep, escaped',
+    `{"event":"entry_persisted","data":{"id":"1","n":${'{"a":'.repeat(5000)}{"\\u005f_proto__":1}${'}'.repeat(5000)}}}`,
+    'INVALID_PAYLOAD',
+  ),
+  signedBody(
+    'D24 __proto__ key inside an array',
+    '{"event":"entry_persisted","data":{"id":"1","list":[1,[{"__proto__":{}}]]}}',
+    'INVALID_PAYLOAD',
+  ),
+  // A reviver recursed through the value: valid JSON nested this deep with a \u escape (PHP's json_encode
+  // writes non-ASCII that way) overflowed the stack and was answered as invalid JSON, a 4xx.
+  signedBody(
+    'D24 valid JSON nested 50,000 deep with a \\u escape',
+    `{"event":"entry_persisted","data":{"id":"1","action":"caf\\u00e9","n":${'['.repeat(50_000)}${']'.repeat(50_000)}}}`,
+    'valid',
+  ),
   signedBody('D24 JSON array', '[1,2]', 'INVALID_PAYLOAD'),
   signedBody('D24 JSON null', 'null', 'INVALID_PAYLOAD'),
   signedBody('D24 no event', '{"data":{"id":"1"}}', 'INVALID_PAYLOAD'),
