@@ -8,7 +8,7 @@ import {
 } from '@ledgerly/webhooks/http'
 import type { Context, MiddlewareHandler } from 'hono'
 import { socketAddress } from './client-address.js'
-import { untouchedIncoming } from './node-body.js'
+import { RequestAbortedError, untouchedIncoming } from './node-body.js'
 import { readRawBody } from './raw-body.js'
 import { nextOnce } from './run-idempotent.js'
 
@@ -73,6 +73,8 @@ export function ledgerlyWebhook<Events extends EventMap = LedgerlyEvents>(
       if (!idempotency) return void (await next())
       return await nextOnce(c, next, webhook as VerifiedWebhook, idempotency)
     } catch (error) {
+      // Nobody is left to read an answer: 499 (nginx's "client closed request") for access logs, no onError.
+      if (error instanceof RequestAbortedError) return c.body(null, 499 as 400)
       const answer = await answerFor(error, onError)
       return c.body(answer.body, answer.status as 400, answer.headers)
     }

@@ -1,5 +1,16 @@
 import { type NodeBodyStream, readNodeBody } from '@ledgerly/webhooks/http'
 
+/**
+ * The client went away before the body was complete (Node's stream said so): there is nobody left to
+ * answer and nothing to report, as in the Express adapter.
+ */
+export class RequestAbortedError extends Error {
+  constructor() {
+    super('The client closed the connection before the webhook body was complete')
+    this.name = 'RequestAbortedError'
+  }
+}
+
 /** What this reads of Node's `IncomingMessage`, which `@hono/node-server` passes as `c.env.incoming`. */
 export interface NodeIncoming extends NodeBodyStream {
   rawHeaders: string[]
@@ -50,7 +61,7 @@ export function readIncomingBody(incoming: NodeIncoming, limit: number): Promise
           resolve(bytes)
         },
         tooLarge: reject,
-        aborted: () => reject(new Error('the client closed the request before its body was complete')),
+        aborted: () => reject(new RequestAbortedError()),
       },
       // A Buffer with a block of its own (Buffer.concat would take a small one from Node's shared pool),
       // so the cached arrayBuffer can be the body itself, with nothing else in it.

@@ -1,4 +1,4 @@
-import type { AddressInfo } from 'node:net'
+import { type AddressInfo, connect } from 'node:net'
 import { type ServerType, serve } from '@hono/node-server'
 import { BODY, DIGEST, NOW_MS, SECRET, T, wireCases } from '@ledgerly/test-support/wire-cases'
 import { Hono } from 'hono'
@@ -134,6 +134,44 @@ describe('the body a handler reads after the middleware, on a real @hono/node-se
       }
     },
   )
+})
+
+describe('a client that goes away mid-body, on a real @hono/node-server', () => {
+  it('Content-Length 1,000, 10 bytes sent, socket closed → 499 for the logs, onError not called, server up', async () => {
+    const statuses: number[] = []
+    const errors: unknown[] = []
+    const app = new Hono()
+    app.use(async (c, next) => {
+      await next()
+      statuses.push(c.res.status)
+    })
+    app.post(
+      '/webhooks',
+      ledgerlyWebhook({ secret: SECRET, now: () => NOW_MS, onError: (error) => void errors.push(error) }),
+      (c) => c.json({ id: c.get('ledgerly').id }),
+    )
+    const server: ServerType = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 })
+    await new Promise((resolve) => server.once('listening', resolve))
+    try {
+      const { port } = server.address() as AddressInfo
+      const socket = connect(port, '127.0.0.1', () => {
+        socket.write(
+          `POST /webhooks HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1000\r\nx-ledgerly-signature: t=${T},v1=${DIGEST}\r\n\r\n{"event":`,
+        )
+        setTimeout(() => socket.destroy(), 50)
+      })
+      socket.on('error', () => undefined)
+      for (let waited = 0; statuses.length === 0 && waited < 3000; waited += 10) {
+        await new Promise((resolve) => setTimeout(resolve, 10))
+      }
+      expect(statuses).toEqual([499])
+      expect(errors).toEqual([])
+      const after = await post(`http://127.0.0.1:${port}/webhooks`, SIGNED, { body: BODY })
+      expect(after.status).toBe(200)
+    } finally {
+      await new Promise<void>((done) => server.close(() => done()))
+    }
+  })
 })
 
 describe('memory and allowedIps on a real server', () => {
