@@ -6,6 +6,11 @@ import { type BodyCallbacks, readRawBody } from './raw-body.js'
 /** What Express (or a body parser) may have left on the request. */
 export interface ExpressLikeRequest extends IncomingMessage {
   body?: unknown
+  /**
+   * The exact body bytes, where the platform keeps them beside a parsed `body`: Google Cloud Functions and
+   * Firebase (which parse JSON before any app code runs), or a body-parser `verify` hook that saved them.
+   */
+  rawBody?: unknown
 }
 
 const HOW_TO_MOUNT =
@@ -13,6 +18,7 @@ const HOW_TO_MOUNT =
   'express.raw({ type: "*/*" }) on the route; a parser that runs first consumes the bytes the signature covers'
 
 function describe(body: unknown): string {
+  // Reached only without req.rawBody bytes (which would have been verified instead).
   if (typeof body === 'string') return 'a string (express.text() decoded it; decoding can change bytes)'
   if (body === undefined || body === null) return 'already consumed by another middleware'
   if (Array.isArray(body)) return 'an array (a JSON parser ran first)'
@@ -31,6 +37,8 @@ function streamConsumed(req: IncomingMessage): boolean {
  * - an unread stream is read here, within `limit` (see {@link readRawBody}). Express 4's `express.json()`
  *   leaves `req.body = {}` on a request it did not parse, so a plain object over an UNREAD stream is not
  *   a parsed body;
+ * - a consumed stream with `req.rawBody` bytes beside it (Cloud Functions, Firebase, a body-parser `verify`
+ *   hook) is verified on those bytes: they are what was read off the wire;
  * - anything else means a parser consumed the stream and re-decoded it: the bytes the signature covers are
  *   gone, so it is `PAYLOAD_NOT_RAW` (500 — the receiver's bug, and Ledgerly keeps retrying while it is fixed).
  *
@@ -46,6 +54,12 @@ export function requestBody(req: ExpressLikeRequest, limit: number, callbacks: B
   }
   if (!streamConsumed(req)) {
     readRawBody(req, limit, callbacks)
+    return
+  }
+  const raw = req.rawBody
+  if (raw instanceof Uint8Array) {
+    if (raw.length > limit) callbacks.fail(payloadTooLarge(limit, raw.length))
+    else callbacks.body(raw)
     return
   }
   callbacks.fail(

@@ -97,6 +97,57 @@ describe.each(EXPRESS_VERSIONS)('$name', ({ express: expressModule }) => {
     expect(answer.json?.code).toBe('SIGNATURE_MISMATCH')
   })
 
+  // Google Cloud Functions and Firebase parse JSON before any app code runs and keep the bytes as
+  // req.rawBody; a body-parser `verify` hook often does the same.
+  it.each([
+    [
+      'Cloud Functions style: body parsed, exact bytes in req.rawBody',
+      200,
+      undefined,
+      (app: ReturnType<typeof express>) =>
+        app.use(
+          express.json({ verify: (req, _res, buf) => void ((req as { rawBody?: Buffer }).rawBody = buf) }),
+        ),
+    ],
+    [
+      'req.rawBody holding other bytes than were signed',
+      401,
+      'SIGNATURE_MISMATCH',
+      (app: ReturnType<typeof express>) =>
+        app.use(express.json(), (req, _res, next) => {
+          ;(req as { rawBody?: Buffer }).rawBody = Buffer.from(JSON.stringify(req.body, null, 1))
+          next()
+        }),
+    ],
+    [
+      'req.rawBody that is a string, not bytes',
+      500,
+      'PAYLOAD_NOT_RAW',
+      (app: ReturnType<typeof express>) =>
+        app.use(express.json(), (req, _res, next) => {
+          ;(req as { rawBody?: string }).rawBody = BODY
+          next()
+        }),
+    ],
+  ])('%s → %i', async (_name, status, code, mount) => {
+    const { port } = await start(mount)
+    const answer = await post(port, { headers: signedHeaders(BODY), body: BODY })
+    expect(answer.status).toBe(status)
+    if (code) expect(answer.json?.code).toBe(code)
+    else expect(answer.json).toEqual({ id: 'entry-1', raw: true })
+  })
+
+  it('req.rawBody over maxBodyBytes → PAYLOAD_TOO_LARGE 413', async () => {
+    const app = express()
+    app.use(express.json({ verify: (req, _res, buf) => void ((req as { rawBody?: Buffer }).rawBody = buf) }))
+    app.post('/webhooks', ledgerlyWebhook({ secret: SECRET, now: clock, maxBodyBytes: 10 }), (_req, res) => {
+      res.json({})
+    })
+    server = await listen(app)
+    const answer = await post(server.port, { headers: signedHeaders(BODY), body: BODY })
+    expect(answer.status).toBe(413)
+  })
+
   it('a middleware drained the stream and left nothing → PAYLOAD_NOT_RAW 500', async () => {
     const { port } = await start((app) =>
       app.use((req, _res, next) => {
