@@ -15,8 +15,13 @@ export interface DispatcherEvents {
 /** Name of a dispatcher event. */
 export type DispatcherEventName = keyof DispatcherEvents
 
-/** A listener of one dispatcher event. */
-export type DispatcherListener<Name extends DispatcherEventName> = (payload: DispatcherEvents[Name]) => void
+/** A listener of one dispatcher event. It may be `async`; its result is not awaited. */
+export type DispatcherListener<Name extends DispatcherEventName> = (
+  payload: DispatcherEvents[Name],
+) => void | Promise<void>
+
+/** Swallows a rejected listener promise: an `async` listener that throws must not crash the process. */
+function ignoreRejection(): void {}
 
 /** A tiny typed emitter. Listener errors are caught so an observer can never break a delivery. */
 export function createHooks() {
@@ -43,7 +48,11 @@ export function createHooks() {
     emit<Name extends DispatcherEventName>(name: Name, payload: DispatcherEvents[Name]): void {
       for (const listener of listeners[name] as Set<DispatcherListener<Name>>) {
         try {
-          listener(payload)
+          const result: unknown = listener(payload)
+          // An async listener's rejection would otherwise be unhandled, which ends a Node process.
+          if (typeof (result as PromiseLike<void> | undefined)?.then === 'function') {
+            ;(result as PromiseLike<void>).then(undefined, ignoreRejection)
+          }
         } catch {
           // Observers must not turn a delivered webhook into a failed one.
         }

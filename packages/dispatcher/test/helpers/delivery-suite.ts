@@ -254,8 +254,15 @@ export function deliverySuite(label: string, makeQueue: () => DeliveryQueue) {
       dispatcher.on('success', () => {
         throw new Error('a broken observer')
       })
+      // An async listener that rejects: unhandled, it would end the process (and fail this run).
+      for (const name of ['attempt', 'retry', 'success'] as const) {
+        dispatcher.on(name, async () => {
+          throw new Error(`a broken async ${name} observer`)
+        })
+      }
       await dispatcher.dispatch(entryPayload(), 'entry_persisted')
       await dispatcher.drained()
+      await new Promise((resolve) => setTimeout(resolve, 20))
       expect(seen).toEqual(['attempt 1', 'retry', 'attempt 2', 'success'])
     })
   })
