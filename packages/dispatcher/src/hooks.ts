@@ -15,10 +15,8 @@ export interface DispatcherEvents {
 /** Name of a dispatcher event. */
 export type DispatcherEventName = keyof DispatcherEvents
 
-/** A listener of one dispatcher event. It may be `async`; its result is not awaited. */
-export type DispatcherListener<Name extends DispatcherEventName> = (
-  payload: DispatcherEvents[Name],
-) => void | Promise<void>
+/** A listener of one dispatcher event. It may be `async`; its result is not awaited, a rejection ignored. */
+export type DispatcherListener<Name extends DispatcherEventName> = (payload: DispatcherEvents[Name]) => void
 
 /** Swallows a rejected listener promise: an `async` listener that throws must not crash the process. */
 function ignoreRejection(): void {}
