@@ -88,6 +88,28 @@ describe('memoryQueue', () => {
     expect(report.pending.map((j) => j.id)).toEqual(['a-next'])
   })
 
+  it('enqueue once close() has reported → rejects (the job would be reported by nobody and lost)', async () => {
+    const queue = memoryQueue()
+    queue.process(async () => {}, opts)
+    expect(await queue.close()).toEqual({ pending: [], interrupted: [] })
+    await expect(queue.enqueue(job('late'))).rejects.toThrow(/closed; job late was not queued/)
+    expect(await queue.close()).toEqual({ pending: [], interrupted: [] })
+  })
+
+  it('close() twice while a job runs → both get the same report once the job finished', async () => {
+    const queue = memoryQueue()
+    let finish: () => void = () => undefined
+    queue.process(() => new Promise<void>((resolve) => (finish = resolve)), opts)
+    await queue.enqueue(job('running'))
+    const first = queue.close({ timeoutMs: 5_000 })
+    const second = queue.close({ timeoutMs: 5_000 })
+    const started = Date.now()
+    setTimeout(() => finish(), 20)
+    expect(await first).toEqual({ pending: [], interrupted: [] })
+    expect(await second).toBe(await first)
+    expect(Date.now() - started).toBeLessThan(2_000)
+  })
+
   it('handler rejects → onError gets it, the queue keeps going', async () => {
     const errors: string[] = []
     const queue = memoryQueue({ onError: (_e, j) => errors.push(j.id) })

@@ -55,6 +55,9 @@ export function memoryQueue(options: MemoryQueueOptions = {}): DeliveryQueue {
   const enqueuedAfterClose: DeliveryJob[] = []
   let handler: DeliveryHandler | undefined
   let closed = false
+  // Set once close() has built its report: from then on nothing could ever report a job, so enqueue refuses.
+  let reported = false
+  let closing: Promise<QueueCloseReport> | undefined
   let idleWaiters: (() => void)[] = []
   let activeSettled: (() => void) | undefined
 
@@ -110,7 +113,11 @@ export function memoryQueue(options: MemoryQueueOptions = {}): DeliveryQueue {
     name: 'memory',
 
     async enqueue(job: DeliveryJob, enqueueOptions: EnqueueOptions = {}) {
+      if (reported) {
+        throw new Error(`memoryQueue: closed; job ${job.id} was not queued (build a new dispatcher)`)
+      }
       if (closed) {
+        // Closing: reported as pending by close() (follow-up attempts of jobs still finishing land here).
         enqueuedAfterClose.push(job)
         return
       }
@@ -147,34 +154,40 @@ export function memoryQueue(options: MemoryQueueOptions = {}): DeliveryQueue {
       return { waiting: ready.length - head, delayed: delayed.size, active: active.size }
     },
 
-    async close(closeOptions: CloseOptions = {}): Promise<QueueCloseReport> {
-      const timeoutMs = closeOptions.timeoutMs ?? defaultCloseTimeout
-      closed = true
-      const pending: DeliveryJob[] = ready.slice(head).filter((job): job is DeliveryJob => job !== undefined)
-      ready.length = 0
-      head = 0
-      readyIds.clear()
-      for (const { job, timer } of delayed.values()) {
-        clearTimeout(timer)
-        pending.push(job)
-      }
-      delayed.clear()
-      notifyIdle()
-      if (active.size > 0) {
-        let timer: NodeJS.Timeout | undefined
-        await Promise.race([
-          new Promise<void>((resolve) => {
-            activeSettled = resolve
-          }),
-          new Promise<void>((resolve) => {
-            timer = setTimeout(resolve, timeoutMs)
-          }),
-        ])
-        clearTimeout(timer)
-      }
-      // Follow-up attempts scheduled by jobs that finished during the close are pending too.
-      pending.push(...enqueuedAfterClose.splice(0))
-      return { pending, interrupted: [...active.values()] }
+    close(closeOptions: CloseOptions = {}): Promise<QueueCloseReport> {
+      // Idempotent: a second call gets the first one's report (and cannot steal its wait for running jobs).
+      closing ??= closeOnce(closeOptions.timeoutMs ?? defaultCloseTimeout)
+      return closing
     },
+  }
+
+  async function closeOnce(timeoutMs: number): Promise<QueueCloseReport> {
+    closed = true
+    const pending: DeliveryJob[] = ready.slice(head).filter((job): job is DeliveryJob => job !== undefined)
+    ready.length = 0
+    head = 0
+    readyIds.clear()
+    for (const { job, timer } of delayed.values()) {
+      clearTimeout(timer)
+      pending.push(job)
+    }
+    delayed.clear()
+    notifyIdle()
+    if (active.size > 0) {
+      let timer: NodeJS.Timeout | undefined
+      await Promise.race([
+        new Promise<void>((resolve) => {
+          activeSettled = resolve
+        }),
+        new Promise<void>((resolve) => {
+          timer = setTimeout(resolve, timeoutMs)
+        }),
+      ])
+      clearTimeout(timer)
+    }
+    // Follow-up attempts scheduled by jobs that finished during the close are pending too.
+    pending.push(...enqueuedAfterClose.splice(0))
+    reported = true
+    return { pending, interrupted: [...active.values()] }
   }
 }
