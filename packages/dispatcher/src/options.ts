@@ -62,6 +62,8 @@ export interface ResolvedOptions {
   retryStatuses: ReadonlySet<number>
   maxRetryAfter: number
   timeoutMs: number
+  /** Connection cap of the dispatcher's own pool; undefined: unlimited. */
+  connections: number | undefined
   maxResponseBytes: number
   headers: Record<string, string>
   logLimit: number
@@ -92,6 +94,29 @@ function wholeAtLeast(value: unknown, fallback: number, min: number, name: strin
   const number = finiteAtLeast(value, fallback, min, name)
   if (!Number.isInteger(number)) throw new RangeError(`createSignedDispatcher: "${name}" must be an integer`)
   return number
+}
+
+/** Longest delay a Node timer takes (2^31 - 1 ms, about 24.8 days); a longer one fires after 1 ms. */
+export const MAX_TIMER_MS = 2 ** 31 - 1
+
+function timeoutMsOption(value: unknown): number {
+  const timeoutMs = Math.round(finiteAtLeast(value, 30, 0.001, 'timeout') * 1000)
+  if (timeoutMs > MAX_TIMER_MS) {
+    throw new RangeError(
+      `createSignedDispatcher: "timeout" must be at most ${Math.floor(MAX_TIMER_MS / 1000)} seconds (about 24.8 days)`,
+    )
+  }
+  return timeoutMs
+}
+
+function connectionsOption(options: SignedDispatcherOptions): number | undefined {
+  if (options.connections === undefined) return undefined
+  if (options.agent !== undefined) {
+    throw new TypeError(
+      'createSignedDispatcher: "connections" sizes the dispatcher\'s own pool; with "agent", size the agent instead',
+    )
+  }
+  return wholeAtLeast(options.connections, 0, 1, 'connections')
 }
 
 function urlOption(value: unknown): URL {
@@ -170,7 +195,8 @@ export function resolveOptions(options: SignedDispatcherOptions): ResolvedOption
     jitter,
     retryStatuses: new Set(statuses),
     maxRetryAfter: finiteAtLeast(options.maxRetryAfter, 300, 0, 'maxRetryAfter'),
-    timeoutMs: Math.round(finiteAtLeast(options.timeout, 30, 0.001, 'timeout') * 1000),
+    timeoutMs: timeoutMsOption(options.timeout),
+    connections: connectionsOption(options),
     maxResponseBytes: wholeAtLeast(options.maxResponseBytes, 4096, 0, 'maxResponseBytes'),
     headers,
     logLimit: wholeAtLeast(options.logLimit, 1000, 0, 'logLimit'),

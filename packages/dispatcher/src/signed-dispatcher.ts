@@ -61,7 +61,7 @@ export function createSignedDispatcher(options: SignedDispatcherOptions): Signed
     options.agent ??
     new OriginPool(resolved.url.origin, {
       keepAliveTimeout: 30_000,
-      ...(options.connections ? { connections: options.connections } : {}),
+      ...(resolved.connections === undefined ? {} : { connections: resolved.connections }),
     })
   const queue = options.queue ?? memoryQueue()
   const log = createDeliveryLog(resolved.logLimit)

@@ -110,6 +110,17 @@ describe('memoryQueue', () => {
     expect(Date.now() - started).toBeLessThan(2_000)
   })
 
+  it('delay beyond a Node timer (2^31 ms + 1 s) → still waiting 50 ms later, reported pending on close', async () => {
+    const queue = memoryQueue()
+    const ran: string[] = []
+    queue.process(async (j) => void ran.push(j.id), opts)
+    await queue.enqueue(job('far'), { delayMs: 2 ** 31 + 1000 })
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    expect(ran).toEqual([])
+    expect(await queue.counts()).toEqual({ waiting: 0, delayed: 1, active: 0 })
+    expect((await queue.close()).pending.map((j) => j.id)).toEqual(['far'])
+  })
+
   it('handler rejects → onError gets it, the queue keeps going', async () => {
     const errors: string[] = []
     const queue = memoryQueue({ onError: (_e, j) => errors.push(j.id) })

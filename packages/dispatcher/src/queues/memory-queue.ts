@@ -1,3 +1,4 @@
+import { MAX_TIMER_MS } from '../options.js'
 import type {
   CloseOptions,
   DeliveryHandler,
@@ -50,7 +51,7 @@ export function memoryQueue(options: MemoryQueueOptions = {}): DeliveryQueue {
 
   const ready: (DeliveryJob | undefined)[] = []
   let head = 0
-  const delayed = new Map<string, { job: DeliveryJob; timer: NodeJS.Timeout }>()
+  const delayed = new Map<string, { job: DeliveryJob; timer: NodeJS.Timeout | undefined }>()
   const active = new Map<string, DeliveryJob>()
   const enqueuedAfterClose: DeliveryJob[] = []
   let handler: DeliveryHandler | undefined
@@ -130,13 +131,22 @@ export function memoryQueue(options: MemoryQueueOptions = {}): DeliveryQueue {
         pump()
         return
       }
-      const timer = setTimeout(function delayElapsed() {
+      const entry = { job, timer: undefined as NodeJS.Timeout | undefined }
+      // A Node timer longer than 2^31 - 1 ms fires after 1 ms: a long delay waits in steps of at most that.
+      function wait(remainingMs: number) {
+        entry.timer = setTimeout(
+          remainingMs > MAX_TIMER_MS ? () => wait(remainingMs - MAX_TIMER_MS) : delayElapsed,
+          Math.min(remainingMs, MAX_TIMER_MS),
+        )
+      }
+      function delayElapsed() {
         delayed.delete(job.id)
         readyIds.add(job.id)
         ready.push(job)
         pump()
-      }, delayMs)
-      delayed.set(job.id, { job, timer })
+      }
+      wait(delayMs)
+      delayed.set(job.id, entry)
     },
 
     process(jobHandler: DeliveryHandler) {
