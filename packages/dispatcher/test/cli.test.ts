@@ -178,6 +178,46 @@ describe('ledgerly-webhooks CLI (the built bin)', () => {
     [['send', '--url', 'ftp://x/', '--secret', secret], /http or https/],
     [['worker', '--secret', secret], /--redis and --url are required/],
     [['worker', '--redis', 'http://x', '--url', 'http://x/', '--secret', secret], /redis: or rediss:/],
+    // Checked before the queue connects: an open Redis connection used to keep the process alive forever.
+    [
+      [
+        'worker',
+        '--redis',
+        'redis://127.0.0.1:1',
+        '--url',
+        'https://user:pw@example.com/hooks',
+        '--secret',
+        secret,
+      ],
+      /must not carry credentials/,
+    ],
+    [
+      ['worker', '--redis', 'redis://127.0.0.1:1', '--url', 'http://x/', '--secret', secret, '--tries', '0'],
+      /--tries/,
+    ],
+    [
+      [
+        'worker',
+        '--redis',
+        'redis://127.0.0.1:1',
+        '--url',
+        'http://x/',
+        '--secret',
+        secret,
+        '--timeout',
+        '3e6',
+      ],
+      /timeout/,
+    ],
+    [['send', '--url', 'http://x/', '--secret', secret, '--event', 'bad event'], /event/],
+    [['sign', '--secret', ' padded', '--file', bodyFile], /whitespace/],
+    [['sign', '--secret', secret, '--file', bodyFile, '--timestamp', '1700000000000'], /timestamp/],
+    [['sign', '--secret', secret, '--file', '/nonexistent/body.json'], /cannot read .*body\.json/],
+    [
+      ['verify', '--secret', secret, '--file', bodyFile, '--headers', '/nonexistent/h.txt'],
+      /cannot read .*h\.txt/,
+    ],
+    [['listen', '--secret', secret, '--port', '99999'], /--port/],
   ])('%j → usage error, exit 2', async (args, message) => {
     const { code, stderr } = await runCli(args, { LEDGERLY_WEBHOOK_SECRET: '' })
     expect(code).toBe(2)

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises'
 import { type ParseArgsConfig, parseArgs } from 'node:util'
 
 /** A usage error: the CLI prints it with the command's help and exits 2. */
@@ -74,4 +75,27 @@ export function parseHeaderLines(text: string): [string, string][] {
     if (match) pairs.push([match[1]!.toLowerCase(), match[2]!])
   }
   return pairs
+}
+
+/**
+ * Runs a check of flag values (building a signer or verifier, validating an event name): a `TypeError`
+ * or `RangeError` it throws is the user's input, so it becomes a usage error (exit 2).
+ */
+export function checked<T>(check: () => T): T {
+  try {
+    return check()
+  } catch (error) {
+    if (error instanceof TypeError || error instanceof RangeError) throw new UsageError(error.message)
+    throw error
+  }
+}
+
+/** Reads the file a flag names; a missing or unreadable file is a usage error that says which. */
+export async function readFileFlag(path: string, flag: string): Promise<Buffer> {
+  try {
+    return await readFile(path)
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message
+    throw new UsageError(`cannot read --${flag} ${path} (${code})`)
+  }
 }

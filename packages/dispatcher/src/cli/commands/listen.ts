@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage } from 'node:http'
 import { createVerifier, DEFAULT_MAX_PAYLOAD_BYTES, isWebhookVerificationError } from '@ledgerly/webhooks'
-import { flags, integerFlag, secretFlag } from '../args.js'
+import { checked, flags, integerFlag, secretFlag, UsageError } from '../args.js'
 
 /** Reads the body up to `max` bytes; undefined when it is larger (the caller answers 413). */
 async function readBody(request: IncomingMessage, max: number): Promise<Uint8Array | undefined> {
@@ -27,7 +27,9 @@ export async function listenCommand(argv: string[]): Promise<number> {
   })
   const secret = secretFlag(values.secret)
   const port = integerFlag(values.port, 3000, 'port', 0)
-  const verifier = createVerifier({ secret, tolerance: integerFlag(values.tolerance, 300, 'tolerance', 0) })
+  if (port > 65_535) throw new UsageError(`--port must be 0 to 65535, got "${values.port}"`)
+  const tolerance = integerFlag(values.tolerance, 300, 'tolerance', 0)
+  const verifier = checked(() => createVerifier({ secret, tolerance }))
   const seen = new Set<string>()
   const say = (text: string) => process.stdout.write(`${text}\n`)
 

@@ -1,10 +1,19 @@
 import { randomUUID } from 'node:crypto'
-import { readFile } from 'node:fs/promises'
 import { ledgerEntryExportV1 } from '../../events/ledger-entry-export.js'
+import { bodyText, eventOption } from '../../payload.js'
 import { memoryQueue } from '../../queues/memory-queue.js'
 import { DEFAULT_RETRY } from '../../retry.js'
 import { createSignedDispatcher } from '../../signed-dispatcher.js'
-import { backoffFlag, flags, integerFlag, numberFlag, secretFlag, UsageError } from '../args.js'
+import {
+  backoffFlag,
+  checked,
+  flags,
+  integerFlag,
+  numberFlag,
+  readFileFlag,
+  secretFlag,
+  UsageError,
+} from '../args.js'
 
 function sampleBody(event: string, index: number): Record<string, unknown> {
   const data = ledgerEntryExportV1.export({
@@ -42,6 +51,10 @@ export async function sendCommand(argv: string[]): Promise<number> {
     tries: integerFlag(values.tries, DEFAULT_RETRY.tries, 'tries', 1),
     backoff: backoffFlag(values.backoff, DEFAULT_RETRY.backoff),
   }
+  checked(() => eventOption(values.event))
+  // Bytes, not text: invalid UTF-8 is refused here instead of being replaced before it is signed.
+  const fileBody = values.file ? await readFileFlag(values.file, 'file') : undefined
+  if (fileBody) checked(() => bodyText(fileBody))
   let dispatcher: ReturnType<typeof createSignedDispatcher>
   try {
     dispatcher = createSignedDispatcher({
@@ -55,7 +68,6 @@ export async function sendCommand(argv: string[]): Promise<number> {
   } catch (error) {
     throw new UsageError((error as Error).message)
   }
-  const fileBody = values.file ? await readFile(values.file, 'utf8') : undefined
 
   const say = (text: string) => process.stdout.write(`${text}\n`)
   const failures: string[] = []

@@ -1,6 +1,5 @@
-import { readFile } from 'node:fs/promises'
 import { createSigner } from '@ledgerly/webhooks'
-import { flags, integerFlag, secretFlag, UsageError } from '../args.js'
+import { checked, flags, integerFlag, readFileFlag, secretFlag, UsageError } from '../args.js'
 
 const shellQuote = (text: string) => `'${text.replaceAll("'", `'\\''`)}'`
 
@@ -15,14 +14,13 @@ export async function signCommand(argv: string[]): Promise<number> {
   })
   if (!values.file) throw new UsageError('--file is required (the exact body to sign)')
   const secret = secretFlag(values.secret)
-  const body = await readFile(values.file)
+  const body = await readFileFlag(values.file, 'file')
   const timestamp =
     values.timestamp === undefined ? undefined : integerFlag(values.timestamp, 0, 'timestamp', 1)
-  const signer = createSigner({ secret, format: values.legacy ? 'legacy' : 'compound' })
-  const headers = {
-    'content-type': 'application/json',
-    ...(await signer.sign(body, timestamp ? { timestamp } : {})),
-  }
+  const signer = checked(() => createSigner({ secret, format: values.legacy ? 'legacy' : 'compound' }))
+  // Validates the timestamp (a 13-digit one is milliseconds) before anything is printed.
+  const signed = checked(() => signer.signSync(body, timestamp ? { timestamp } : {}))
+  const headers = { 'content-type': 'application/json', ...signed }
   const lines = Object.entries(headers).map(([name, value]) => `${name}: ${value}`)
   const curl = [
     `curl -sS -X POST ${shellQuote(values.url)}`,

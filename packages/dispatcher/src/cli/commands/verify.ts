@@ -1,6 +1,13 @@
-import { readFile } from 'node:fs/promises'
 import { createVerifier, isWebhookVerificationError } from '@ledgerly/webhooks'
-import { flags, integerFlag, parseHeaderLines, secretFlag, UsageError } from '../args.js'
+import {
+  checked,
+  flags,
+  integerFlag,
+  parseHeaderLines,
+  readFileFlag,
+  secretFlag,
+  UsageError,
+} from '../args.js'
 
 /**
  * `ledgerly-webhooks verify --secret S --headers h.txt --file body`: checks a captured request and prints
@@ -16,9 +23,9 @@ export async function verifyCommand(argv: string[]): Promise<number> {
   if (!values.headers || !values.file) throw new UsageError('--headers and --file are required')
   const secret = secretFlag(values.secret)
   const tolerance = integerFlag(values.tolerance, 300, 'tolerance', 0)
-  const verifier = createVerifier({ secret, tolerance })
-  const headers = parseHeaderLines(await readFile(values.headers, 'utf8'))
-  const payload = new Uint8Array(await readFile(values.file))
+  const verifier = checked(() => createVerifier({ secret, tolerance }))
+  const headers = parseHeaderLines((await readFileFlag(values.headers, 'headers')).toString('utf8'))
+  const payload = new Uint8Array(await readFileFlag(values.file, 'file'))
   try {
     const webhook = await verifier.verify({ payload, headers })
     process.stdout.write(

@@ -1,3 +1,6 @@
+import { createSigner } from '@ledgerly/webhooks'
+import { resolveOptions, type SignedDispatcherOptions } from '../../options.js'
+import type { BullmqQueueOptions } from '../../queues/bullmq/index.js'
 import { DEFAULT_RETRY } from '../../retry.js'
 import { createSignedDispatcher } from '../../signed-dispatcher.js'
 import { backoffFlag, flags, integerFlag, numberFlag, secretFlag, UsageError } from '../args.js'
@@ -32,19 +35,21 @@ export async function workerCommand(argv: string[]): Promise<number> {
     process.stderr.write('error: the worker needs the "bullmq" package: npm install bullmq\n')
     return 1
   }
-  let dispatcher: ReturnType<typeof createSignedDispatcher>
+  // Every flag is checked before the queue opens its Redis connections: a usage error must exit (2), not
+  // leave a process that an open connection keeps alive.
+  let dispatcherOptions: Omit<SignedDispatcherOptions, 'queue'>
+  let queueOptions: BullmqQueueOptions
   try {
-    const queue = bullmq.bullmqQueue({
+    queueOptions = {
       connection: values.redis,
       queueName: values.queue,
       concurrency: integerFlag(values.concurrency, 100, 'concurrency', 1),
       stalledInterval: integerFlag(values['stalled-interval'], 30_000, 'stalled-interval', 1),
       lockDuration: integerFlag(values['lock-duration'], 30_000, 'lock-duration', 1),
-    })
-    dispatcher = createSignedDispatcher({
+    }
+    dispatcherOptions = {
       url: values.url,
       secret,
-      queue,
       format: values.legacy ? 'legacy' : 'compound',
       defaultRetry: {
         tries: integerFlag(values.tries, DEFAULT_RETRY.tries, 'tries', 1),
@@ -53,10 +58,21 @@ export async function workerCommand(argv: string[]): Promise<number> {
       backoffScale: numberFlag(values['backoff-scale'], 1, 'backoff-scale', 0),
       timeout: numberFlag(values.timeout, 30, 'timeout', 0.001),
       logLimit: 0,
-    })
+    }
+    resolveOptions(dispatcherOptions)
+    createSigner({ secret, format: dispatcherOptions.format })
+  } catch (error) {
+    if (error instanceof UsageError) throw error
+    throw new UsageError((error as Error).message)
+  }
+  let queue: ReturnType<typeof bullmq.bullmqQueue>
+  try {
+    // Its own options are checked before it connects.
+    queue = bullmq.bullmqQueue(queueOptions)
   } catch (error) {
     throw new UsageError((error as Error).message)
   }
+  const dispatcher = createSignedDispatcher({ ...dispatcherOptions, queue })
   // With --quiet nothing listens, so no line is formatted per delivery.
   if (!values.quiet) {
     const say = (text: string) => process.stdout.write(`${text}\n`)
