@@ -54,6 +54,11 @@ export interface QueueCloseReport {
   pending: DeliveryJob[]
   /** Jobs still running when the close timeout ran out. */
   interrupted: DeliveryJob[]
+  /**
+   * Set when the store could not be asked what was left (Redis unreachable within the timeout): `pending`
+   * is then empty because it is unknown, not because nothing is left.
+   */
+  pendingUnknown?: true
 }
 
 /** Options of {@link DeliveryQueue.close}. */

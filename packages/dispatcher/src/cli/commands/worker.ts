@@ -93,9 +93,10 @@ export async function workerCommand(argv: string[]): Promise<number> {
     process.once('SIGINT', () => resolve())
     process.once('SIGTERM', () => resolve())
   })
-  const { pending, interrupted } = await dispatcher.close({ timeoutMs: 30_000 })
-  process.stdout.write(
-    `worker stopped: ${pending.length} job(s) left in Redis, ${interrupted.length} interrupted\n`,
-  )
+  const { pending, interrupted, pendingUnknown } = await dispatcher.close({ timeoutMs: 30_000 })
+  const left = pendingUnknown
+    ? 'jobs left in Redis unknown (Redis unreachable)'
+    : `${pending.length} job(s) left in Redis`
+  process.stdout.write(`worker stopped: ${left}, ${interrupted.length} interrupted\n`)
   return 0
 }

@@ -170,6 +170,25 @@ function isDeliveryJob(data: unknown): data is DeliveryJob {
  * const dispatcher = createSignedDispatcher({ url, secret, queue })
  * ```
  */
+const TIMED_OUT: unique symbol = Symbol('timed out')
+
+/** `promise`, or TIMED_OUT after `ms` (or if it rejects: either way the answer is unknown). */
+function within<T>(promise: Promise<T>, ms: number): Promise<T | typeof TIMED_OUT> {
+  return new Promise<T | typeof TIMED_OUT>((resolve) => {
+    const timer = setTimeout(() => resolve(TIMED_OUT), ms)
+    promise.then(
+      (value) => {
+        clearTimeout(timer)
+        resolve(value)
+      },
+      () => {
+        clearTimeout(timer)
+        resolve(TIMED_OUT)
+      },
+    )
+  })
+}
+
 export function bullmqQueue(options: BullmqQueueOptions): DeliveryQueue {
   if (typeof options !== 'object' || options === null)
     throw new TypeError('bullmqQueue: options { connection } are required')
@@ -341,11 +360,14 @@ export function bullmqQueue(options: BullmqQueueOptions): DeliveryQueue {
     counts,
 
     async close(closeOptions: CloseOptions = {}): Promise<QueueCloseReport> {
+      const timeoutMs = closeOptions.timeoutMs ?? 30_000
+      // Every step that talks to Redis is bounded: with Redis unreachable, BullMQ's commands wait for a
+      // reconnection forever, and a worker told to stop must still stop.
+      const askMs = Math.max(timeoutMs, 1_000)
       // First attempts accepted but still gathering are stored before anything closes.
-      await flushAll()
+      await within(flushAll(), askMs)
       let interrupted: DeliveryJob[] = []
       if (worker) {
-        const timeoutMs = closeOptions.timeoutMs ?? 30_000
         let timer: NodeJS.Timeout | undefined
         // pause() stops taking jobs and resolves when the running ones are done; close(true) after it does
         // not wait (a first close() would have, and BullMQ hands a later close(true) the same promise).
@@ -362,8 +384,12 @@ export function bullmqQueue(options: BullmqQueueOptions): DeliveryQueue {
         }
         await worker.close(!finished)
       }
-      const left = await queue.getJobs(['waiting', 'delayed', 'prioritized', 'paused'], 0, maxReported - 1)
-      await queue.close()
+      const left = await within(
+        queue.getJobs(['waiting', 'delayed', 'prioritized', 'paused'], 0, maxReported - 1),
+        askMs,
+      )
+      await within(queue.close(), askMs)
+      if (left === TIMED_OUT) return { pending: [], interrupted, pendingUnknown: true }
       const pending = left
         .flatMap((job) =>
           isBatchData(job.data) ? job.data.batch : isDeliveryJob(job.data) ? [job.data] : [],

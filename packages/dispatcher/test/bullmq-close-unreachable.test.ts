@@ -1,0 +1,36 @@
+import { afterEach, expect, it } from 'vitest'
+import { createSignedDispatcher } from '../src/index.js'
+import { bullmqQueue } from '../src/queues/bullmq/index.js'
+import { startRedis } from './helpers/redis.js'
+import { entryPayload, startServer, statuses } from './helpers/server.js'
+
+const cleanups: (() => Promise<unknown>)[] = []
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
+})
+
+// BullMQ's commands wait for a reconnection forever; a worker told to stop (SIGTERM) must still stop.
+it('close({ timeoutMs: 500 }) with Redis gone → settles within seconds, pending reported as unknown', {
+  timeout: 30_000,
+}, async () => {
+  const redis = await startRedis()
+  cleanups.push(() => redis.stop())
+  const server = await startServer(statuses(200))
+  cleanups.push(server.close)
+  const dispatcher = createSignedDispatcher({
+    url: server.url,
+    secret: 'close-unreachable-secret',
+    queue: bullmqQueue({ connection: redis.url, queueName: `close-gone-${process.pid}` }),
+  })
+  await dispatcher.dispatch(entryPayload(), 'entry_persisted')
+  await dispatcher.drained()
+  await redis.stop()
+
+  const started = Date.now()
+  const report = await Promise.race([
+    dispatcher.close({ timeoutMs: 500 }),
+    new Promise<'still closing'>((resolve) => setTimeout(() => resolve('still closing'), 10_000)),
+  ])
+  expect(report).toEqual({ pending: [], interrupted: [], pendingUnknown: true })
+  expect(Date.now() - started).toBeLessThan(5_000)
+})
