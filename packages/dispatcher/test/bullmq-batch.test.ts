@@ -157,6 +157,50 @@ describe('bullmqQueue with batchSize', () => {
     expect(delivered.size).toBe(10)
   })
 
+  it('close({ timeoutMs }) after 4 of a batch of 10 were delivered → all 10 reported (the re-run sends them all)', {
+    timeout: 30_000,
+  }, async () => {
+    // Requests 0-3 are answered at once; the rest are held 1.5 s.
+    const server = await startServer(async (index, _request, response) => {
+      if (index >= 4) await new Promise((resolve) => setTimeout(resolve, 1_500))
+      if (!response.destroyed) response.writeHead(200).end()
+    })
+    cleanups.push(server.close)
+    const queueName = `batch-close-partial-${process.pid}`
+    const worker = (concurrency: number) =>
+      createSignedDispatcher({
+        url: server.url,
+        secret: 'batch-secret',
+        timeout: 2,
+        queue: bullmqQueue({
+          connection: redis.url,
+          queueName,
+          concurrency,
+          batchSize: 10,
+          lockDuration: 1_000,
+          stalledInterval: 300,
+          pollInterval: 10,
+        }),
+      })
+    const first = worker(2)
+    await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        first.dispatch(entryPayload(`entry_${i}`), 'entry_persisted', { deliveryId: `dlv_p${i}` }),
+      ),
+    )
+    while (server.received.length < 6) await new Promise((resolve) => setTimeout(resolve, 20))
+    const report = await first.close({ timeoutMs: 200 })
+    expect(report.interrupted.map((job) => job.deliveryId).sort()).toEqual(
+      Array.from({ length: 10 }, (_, i) => `dlv_p${i}`).sort(),
+    )
+    const second = worker(10)
+    cleanups.push(() => second.close())
+    await second.drained()
+    // What the report announced: the four delivered before the close are sent again.
+    const sent = server.received.map((request) => String(request.headers['x-ledgerly-delivery']))
+    for (let i = 0; i < 4; i++) expect(sent.filter((id) => id === `dlv_p${i}`).length).toBe(2)
+  })
+
   describe('how many attempts a worker takes at once (concurrency 20, then 5; batchSize 10)', () => {
     /** A handler that holds every attempt until release(), counting how many run at once. */
     function gate() {

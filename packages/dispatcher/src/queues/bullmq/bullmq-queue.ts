@@ -223,6 +223,13 @@ export function bullmqQueue(options: BullmqQueueOptions): DeliveryQueue {
   let worker: Worker | undefined
   let stopping = false
   const active = new Map<string, DeliveryJob>()
+  // The attempts each running batch job claimed: if the job is left unfinished, all of them run again
+  // (the re-run claims them anew, delivered ones included), so a forced close reports all of them.
+  const runningBatches = new Map<string, DeliveryJob[]>()
+  function inRunningBatch(id: string): boolean {
+    for (const batch of runningBatches.values()) if (batch.some((job) => job.id === id)) return true
+    return false
+  }
 
   // First attempts waiting to be stored as one batch job, each with its caller's promise.
   let gathering: { job: DeliveryJob; resolve: () => void; reject: (error: unknown) => void }[] = []
@@ -326,7 +333,13 @@ export function bullmqQueue(options: BullmqQueueOptions): DeliveryQueue {
         if (isDeliveryJob(job.data)) return runOne(job.data)
         if (!isBatchData(job.data)) throw new Error(`bullmqQueue: job ${job.id} is not a delivery job`)
         const mine = await claim(String(job.id), job.data.batch)
-        const results = await Promise.allSettled(mine.map(runOne))
+        runningBatches.set(String(job.id), mine)
+        let results: PromiseSettledResult<void>[]
+        try {
+          results = await Promise.allSettled(mine.map(runOne))
+        } finally {
+          runningBatches.delete(String(job.id))
+        }
         // A fault (not a failed delivery: the handler could not record its outcome, e.g. Redis refused the
         // follow-up job) re-runs only the attempts that faulted, each as its own job, as without batches.
         // Only if Redis refuses those too does the whole batch run again.
@@ -380,7 +393,10 @@ export function bullmqQueue(options: BullmqQueueOptions): DeliveryQueue {
         clearTimeout(timer)
         if (!finished) {
           stopping = true
-          interrupted = [...active.values()]
+          // Every attempt of a batch left unfinished runs again; single attempts are listed as they run.
+          const unfinished = new Map([...active].filter(([id]) => !inRunningBatch(id)))
+          for (const batch of runningBatches.values()) for (const job of batch) unfinished.set(job.id, job)
+          interrupted = [...unfinished.values()]
         }
         await worker.close(!finished)
       }
