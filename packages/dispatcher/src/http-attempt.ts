@@ -115,7 +115,8 @@ class AttemptHandler implements Dispatcher.DispatchHandler {
   onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer) {
     if (this.chunks === undefined || this.settled) return
     const room = this.request.maxResponseBytes - this.size
-    if (chunk.length < room) {
+    // A chunk that exactly fills the cap is kept: if the body ends there, the connection stays reusable.
+    if (chunk.length <= room) {
       this.chunks.push(chunk)
       this.size += chunk.length
       return

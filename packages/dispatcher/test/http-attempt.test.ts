@@ -67,4 +67,29 @@ describe('one HTTP attempt: edges of the shared timeout', () => {
     await dispatcher.drained()
     expect(dispatcher.log.get(id)!.attempts[0]!.responseExcerpt).toBe('queued for processing')
   })
+
+  // A body that exactly fills maxResponseBytes was complete: closing the connection over it (as for a
+  // longer one) cost a new connection per delivery to receivers that answer with fixed-size bodies.
+  it.each([
+    ['exactly maxResponseBytes', 16, 1],
+    ['one byte more', 17, 2],
+  ])(
+    'two deliveries answered with a body of %s → the excerpt, on %i connection(s)',
+    async (_name, size, sockets) => {
+      const ports = new Set<number>()
+      const { dispatcher } = await setup(
+        (_index, _request, response) => {
+          ports.add(response.socket!.remotePort!)
+          response.writeHead(200).end('x'.repeat(size))
+        },
+        { timeout: 5, maxResponseBytes: 16, connections: 1 },
+      )
+      for (const entry of ['entry_1', 'entry_2']) {
+        const id = await dispatcher.enqueue(entryPayload(entry), 'entry_persisted')
+        await dispatcher.drained()
+        expect(dispatcher.log.get(id)!.attempts[0]!.responseExcerpt).toBe('x'.repeat(16))
+      }
+      expect(ports.size).toBe(sockets)
+    },
+  )
 })
