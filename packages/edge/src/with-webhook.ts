@@ -69,7 +69,7 @@ export function withLedgerlyWebhook<
 
   return async function ledgerlyWebhookHandler(request: Request, ...runtimeArgs: Args): Promise<Response> {
     async function run(webhook: VerifiedWebhook<Events>): Promise<Response> {
-      let response: Response | void
+      let response: Awaited<ReturnType<typeof handler>>
       try {
         response = await handler(webhook, request, ...runtimeArgs)
       } catch (error) {

@@ -8,6 +8,11 @@ import { clock, entryBody, SECRET, signedHeaders } from './helpers/signing.js'
 
 const BODY = entryBody()
 
+/** A body-parser `verify` hook that keeps the exact bytes, as Cloud Functions and Firebase do. */
+function keepRawBody(req: unknown, _res: unknown, buf: Buffer): void {
+  ;(req as { rawBody?: Buffer }).rawBody = buf
+}
+
 describe.each(EXPRESS_VERSIONS)('$name', ({ express: expressModule }) => {
   const express = expressModule as ExpressModule
   let server: RunningServer | undefined
@@ -104,10 +109,7 @@ describe.each(EXPRESS_VERSIONS)('$name', ({ express: expressModule }) => {
       'Cloud Functions style: body parsed, exact bytes in req.rawBody',
       200,
       undefined,
-      (app: ReturnType<typeof express>) =>
-        app.use(
-          express.json({ verify: (req, _res, buf) => void ((req as { rawBody?: Buffer }).rawBody = buf) }),
-        ),
+      (app: ReturnType<typeof express>) => app.use(express.json({ verify: keepRawBody })),
     ],
     [
       'req.rawBody holding other bytes than were signed',
@@ -139,7 +141,7 @@ describe.each(EXPRESS_VERSIONS)('$name', ({ express: expressModule }) => {
 
   it('req.rawBody over maxBodyBytes → PAYLOAD_TOO_LARGE 413', async () => {
     const app = express()
-    app.use(express.json({ verify: (req, _res, buf) => void ((req as { rawBody?: Buffer }).rawBody = buf) }))
+    app.use(express.json({ verify: keepRawBody }))
     app.post('/webhooks', ledgerlyWebhook({ secret: SECRET, now: clock, maxBodyBytes: 10 }), (_req, res) => {
       res.json({})
     })

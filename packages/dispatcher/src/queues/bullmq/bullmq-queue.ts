@@ -155,21 +155,6 @@ function isDeliveryJob(data: unknown): data is DeliveryJob {
   )
 }
 
-/**
- * A durable queue on Redis through BullMQ, implementing the dispatcher's queue contract. Producers and
- * workers may live in different processes and machines: a producer builds its dispatcher with
- * `work: false`, workers with the default. Jobs survive crashes; a worker killed mid-attempt loses its
- * lock and another worker runs the attempt again (at-least-once).
- *
- * @example
- * ```ts
- * import { createSignedDispatcher } from '@ledgerly/webhooks-dispatcher'
- * import { bullmqQueue } from '@ledgerly/webhooks-dispatcher/bullmq'
- *
- * const queue = bullmqQueue({ connection: 'redis://127.0.0.1:6379', concurrency: 200 })
- * const dispatcher = createSignedDispatcher({ url, secret, queue })
- * ```
- */
 const TIMED_OUT: unique symbol = Symbol('timed out')
 
 /** `promise`, or TIMED_OUT after `ms` (or if it rejects: either way the answer is unknown). */
@@ -189,6 +174,21 @@ function within<T>(promise: Promise<T>, ms: number): Promise<T | typeof TIMED_OU
   })
 }
 
+/**
+ * A durable queue on Redis through BullMQ, implementing the dispatcher's queue contract. Producers and
+ * workers may live in different processes and machines: a producer builds its dispatcher with
+ * `work: false`, workers with the default. Jobs survive crashes; a worker killed mid-attempt loses its
+ * lock and another worker runs the attempt again (at-least-once).
+ *
+ * @example
+ * ```ts
+ * import { createSignedDispatcher } from '@ledgerly/webhooks-dispatcher'
+ * import { bullmqQueue } from '@ledgerly/webhooks-dispatcher/bullmq'
+ *
+ * const queue = bullmqQueue({ connection: 'redis://127.0.0.1:6379', concurrency: 200 })
+ * const dispatcher = createSignedDispatcher({ url, secret, queue })
+ * ```
+ */
 export function bullmqQueue(options: BullmqQueueOptions): DeliveryQueue {
   if (typeof options !== 'object' || options === null)
     throw new TypeError('bullmqQueue: options { connection } are required')
