@@ -55,6 +55,35 @@ async function setup(options: { batchWaitMs?: number } = {}) {
   return { server, producer, inspector, startWorker }
 }
 
+/**
+ * Workers with a short lock (1 s) and stalled check, so a batch left by a forced close is re-run quickly;
+ * `first` (concurrency 2) has dispatched one batch of 10 (`${prefix}0` … `${prefix}9`).
+ */
+async function closingBatch(url: string, queueName: string, prefix: string) {
+  const worker = (concurrency: number) =>
+    createSignedDispatcher({
+      url,
+      secret: 'batch-secret',
+      timeout: 2,
+      queue: bullmqQueue({
+        connection: redis.url,
+        queueName,
+        concurrency,
+        batchSize: 10,
+        lockDuration: 1_000,
+        stalledInterval: 300,
+        pollInterval: 10,
+      }),
+    })
+  const first = worker(2)
+  await Promise.all(
+    Array.from({ length: 10 }, (_, i) =>
+      first.dispatch(entryPayload(`entry_${i}`), 'entry_persisted', { deliveryId: `${prefix}${i}` }),
+    ),
+  )
+  return { worker, first }
+}
+
 describe('bullmqQueue with batchSize', () => {
   it('25 first attempts, batchSize 10 → 3 BullMQ jobs of 10, 10 and 5; all 25 delivered once', async () => {
     const { server, producer, inspector, startWorker } = await setup()
@@ -121,28 +150,7 @@ describe('bullmqQueue with batchSize', () => {
       if (!response.destroyed) response.writeHead(200).end()
     })
     cleanups.push(server.close)
-    const queueName = `batch-close-${process.pid}`
-    const worker = (concurrency: number) =>
-      createSignedDispatcher({
-        url: server.url,
-        secret: 'batch-secret',
-        timeout: 2,
-        queue: bullmqQueue({
-          connection: redis.url,
-          queueName,
-          concurrency,
-          batchSize: 10,
-          lockDuration: 1_000,
-          stalledInterval: 300,
-          pollInterval: 10,
-        }),
-      })
-    const first = worker(2)
-    await Promise.all(
-      Array.from({ length: 10 }, (_, i) =>
-        first.dispatch(entryPayload(`entry_${i}`), 'entry_persisted', { deliveryId: `dlv_c${i}` }),
-      ),
-    )
+    const { worker, first } = await closingBatch(server.url, `batch-close-${process.pid}`, 'dlv_c')
     while (server.received.length < 2) await new Promise((resolve) => setTimeout(resolve, 20))
     const started = performance.now()
     const report = await first.close({ timeoutMs: 200 })
@@ -166,28 +174,7 @@ describe('bullmqQueue with batchSize', () => {
       if (!response.destroyed) response.writeHead(200).end()
     })
     cleanups.push(server.close)
-    const queueName = `batch-close-partial-${process.pid}`
-    const worker = (concurrency: number) =>
-      createSignedDispatcher({
-        url: server.url,
-        secret: 'batch-secret',
-        timeout: 2,
-        queue: bullmqQueue({
-          connection: redis.url,
-          queueName,
-          concurrency,
-          batchSize: 10,
-          lockDuration: 1_000,
-          stalledInterval: 300,
-          pollInterval: 10,
-        }),
-      })
-    const first = worker(2)
-    await Promise.all(
-      Array.from({ length: 10 }, (_, i) =>
-        first.dispatch(entryPayload(`entry_${i}`), 'entry_persisted', { deliveryId: `dlv_p${i}` }),
-      ),
-    )
+    const { worker, first } = await closingBatch(server.url, `batch-close-partial-${process.pid}`, 'dlv_p')
     while (server.received.length < 6) await new Promise((resolve) => setTimeout(resolve, 20))
     const report = await first.close({ timeoutMs: 200 })
     expect(report.interrupted.map((job) => job.deliveryId).sort()).toEqual(
