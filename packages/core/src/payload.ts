@@ -64,7 +64,9 @@ function hasProtoKey(value: unknown): boolean {
       continue
     }
     if (Object.hasOwn(next, '__proto__')) return true
-    for (const key in next) {
+    // Own keys only: a `for…in` would also walk anything a dependency added to Object.prototype, and
+    // loop forever on an object that reaches itself through it.
+    for (const key of Object.keys(next)) {
       const item = (next as Record<string, unknown>)[key]
       if (typeof item === 'object' && item !== null) pending.push(item)
     }

@@ -31,6 +31,30 @@ console.log(JSON.stringify({ backend: w.cryptoBackend, id: v.id, testing: typeof
     expect(JSON.parse(out)).toEqual({ backend: 'node', id: '1', testing: 'function' })
   })
 
+  // Run in a child process with a time limit: the bug this guards against was an endless loop, which no
+  // in-process test timeout can interrupt.
+  test.each([
+    ['node build', join(dist, 'node', 'index.js')],
+    ['default build', join(dist, 'index.js')],
+  ])(
+    'verifySync with Object.prototype polluted (%s) → the body still verifies, in bounded time',
+    (_name, entry) => {
+      const script = `
+const w = await import(${JSON.stringify(entry)});
+Object.prototype.polluted = { nested: {} };
+const u = String.fromCharCode(92) + 'u00e9'; // a \\u escape in the JSON text turns the __proto__ walk on
+const body = '{"event":"entry_persisted","data":{"id":"1","action":"caf' + u + '","list":[{"a":{}}]}}';
+const headers = w.signSync(body, { secret: 's' });
+const verified = w.verifySync({ payload: body, headers }, { secret: 's' });
+console.log(verified.data.action);`
+      const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+        encoding: 'utf8',
+        timeout: 10_000,
+      })
+      expect(out.trim()).toBe('café')
+    },
+  )
+
   test('the default build never imports a node: module nor touches Buffer', () => {
     const files = readdirSync(dist).filter((file) => file.endsWith('.js'))
     expect(files.length).toBeGreaterThan(3)

@@ -1,6 +1,7 @@
 import type { WebhookPayload } from './types.js'
 
-const strictUtf8 = new TextDecoder('utf-8', { fatal: true })
+// ignoreBOM: a leading byte order mark is part of the bytes given, and is sent (and signed) as given.
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
 const EVENT_NAME = /^[\x21-\x7e]{1,200}$/
 const DELIVERY_ID = /^[A-Za-z0-9_.-]{1,128}$/
 

@@ -92,4 +92,17 @@ describe('one HTTP attempt: edges of the shared timeout', () => {
       expect(ports.size).toBe(sockets)
     },
   )
+
+  it('a byte payload starting with a UTF-8 BOM → sent byte for byte, BOM included', async () => {
+    const { server, dispatcher } = await setup(
+      (_index, _request, response) => response.writeHead(204).end(),
+      {
+        timeout: 5,
+      },
+    )
+    const bytes = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"event":"entry_persisted"}')])
+    await dispatcher.enqueue(bytes, 'entry_persisted')
+    await dispatcher.drained()
+    expect(server.received[0]!.body.equals(bytes)).toBe(true)
+  })
 })
