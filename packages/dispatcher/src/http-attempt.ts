@@ -113,12 +113,26 @@ class AttemptHandler implements Dispatcher.DispatchHandler {
   }
 
   onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer) {
-    if (this.chunks === undefined || this.settled) return
+    if (this.chunks === undefined) return
+    if (this.settled) {
+      // The cap was filled exactly and the answer already given: only bytes beyond it close the
+      // connection; a body that ends right there leaves it reusable.
+      if (this.size === this.request.maxResponseBytes && chunk.length > 0) {
+        controller.abort(new Error('response body cap reached'))
+      }
+      return
+    }
     const room = this.request.maxResponseBytes - this.size
-    // A chunk that exactly fills the cap is kept: if the body ends there, the connection stays reusable.
-    if (chunk.length <= room) {
+    if (chunk.length < room) {
       this.chunks.push(chunk)
       this.size += chunk.length
+      return
+    }
+    if (chunk.length === room && room > 0) {
+      // Exactly full: answer now (a body that then stalls must not hold the attempt until its timeout).
+      this.chunks.push(chunk)
+      this.size += chunk.length
+      this.settle(this.answered(decoder.decode(Buffer.concat(this.chunks))))
       return
     }
     // The cap is reached: stop reading. A receiver cannot make us buffer a huge answer; aborting closes

@@ -95,7 +95,9 @@ describe('one HTTP attempt: edges of the shared timeout', () => {
 
   it('a byte payload starting with a UTF-8 BOM → sent byte for byte, BOM included', async () => {
     const { server, dispatcher } = await setup(
-      (_index, _request, response) => response.writeHead(204).end(),
+      (_index, _request, response) => {
+        response.writeHead(204).end()
+      },
       {
         timeout: 5,
       },
@@ -104,5 +106,23 @@ describe('one HTTP attempt: edges of the shared timeout', () => {
     await dispatcher.enqueue(bytes, 'entry_persisted')
     await dispatcher.drained()
     expect(server.received[0]!.body.equals(bytes)).toBe(true)
+  })
+
+  it('a body that exactly fills maxResponseBytes, then stalls → answered at once with the excerpt', async () => {
+    const { dispatcher } = await setup(
+      async (_index, _request, response) => {
+        response.writeHead(200)
+        response.write('x'.repeat(16))
+        await new Promise((resolve) => setTimeout(resolve, 1_500))
+        if (!response.destroyed) response.end()
+      },
+      { timeout: 1, maxResponseBytes: 16 },
+    )
+    const id = await dispatcher.enqueue(entryPayload(), 'entry_persisted')
+    await dispatcher.drained()
+    const attempt = dispatcher.log.get(id)!.attempts[0]!
+    expect(attempt.outcome).toBe('delivered')
+    expect(attempt.responseExcerpt).toBe('x'.repeat(16))
+    expect(attempt.durationMs).toBeLessThan(900)
   })
 })

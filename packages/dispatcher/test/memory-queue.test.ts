@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { type DeliveryJob, memoryQueue } from '../src/index.js'
 
 function job(id: string): DeliveryJob {
@@ -110,14 +110,29 @@ describe('memoryQueue', () => {
     expect(Date.now() - started).toBeLessThan(2_000)
   })
 
-  it('delay beyond a Node timer (2^31 ms + 1 s) → still waiting 50 ms later, reported pending on close', async () => {
+  it('delay beyond a Node timer (2^31 ms + 1 s) → runs exactly when due, not after 1 ms nor at 2^31 ms', async () => {
+    vi.useFakeTimers()
+    try {
+      const queue = memoryQueue()
+      const ran: string[] = []
+      queue.process(async (j) => void ran.push(j.id), opts)
+      await queue.enqueue(job('far'), { delayMs: 2 ** 31 + 1000 })
+      await vi.advanceTimersByTimeAsync(2 ** 31 - 1)
+      expect(ran).toEqual([])
+      await vi.advanceTimersByTimeAsync(999)
+      expect(ran).toEqual([])
+      expect(await queue.counts()).toEqual({ waiting: 0, delayed: 1, active: 0 })
+      await vi.advanceTimersByTimeAsync(2)
+      expect(ran).toEqual(['far'])
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+
+  it('delay beyond a Node timer → reported pending by close() while it waits', async () => {
     const queue = memoryQueue()
-    const ran: string[] = []
-    queue.process(async (j) => void ran.push(j.id), opts)
+    queue.process(async () => {}, opts)
     await queue.enqueue(job('far'), { delayMs: 2 ** 31 + 1000 })
-    await new Promise((resolve) => setTimeout(resolve, 50))
-    expect(ran).toEqual([])
-    expect(await queue.counts()).toEqual({ waiting: 0, delayed: 1, active: 0 })
     expect((await queue.close()).pending.map((j) => j.id)).toEqual(['far'])
   })
 

@@ -93,7 +93,9 @@ export async function workerCommand(argv: string[]): Promise<number> {
     process.once('SIGINT', () => resolve())
     process.once('SIGTERM', () => resolve())
   })
-  const { pending, interrupted, pendingUnknown } = await dispatcher.close({ timeoutMs: 30_000 })
+  // Running attempts end within the HTTP timeout: waiting longer for them would only delay the exit.
+  const timeoutMs = Math.round((dispatcherOptions.timeout ?? 30) * 1000) + 2_000
+  const { pending, interrupted, pendingUnknown } = await dispatcher.close({ timeoutMs })
   const left = pendingUnknown
     ? 'jobs left in Redis unknown (Redis unreachable)'
     : `${pending.length} job(s) left in Redis`

@@ -157,6 +157,19 @@ function isDeliveryJob(data: unknown): data is DeliveryJob {
 
 const TIMED_OUT: unique symbol = Symbol('timed out')
 
+/**
+ * Cuts a BullMQ queue's or worker's ioredis clients at once: pending commands are rejected and no
+ * reconnection is attempted. For a close() that Redis being unreachable would otherwise hold forever.
+ */
+async function forceDisconnect(owner: { client: Promise<unknown> }): Promise<void> {
+  const clients: unknown[] = [await within(owner.client, 1_000)]
+  const blocking = (owner as { blockingConnection?: { client?: Promise<unknown> } }).blockingConnection
+  if (blocking?.client) clients.push(await within(blocking.client, 1_000))
+  for (const client of clients) {
+    if (client !== TIMED_OUT) (client as { disconnect?: () => void } | undefined)?.disconnect?.()
+  }
+}
+
 /** `promise`, or TIMED_OUT after `ms` (or if it rejects: either way the answer is unknown). */
 function within<T>(promise: Promise<T>, ms: number): Promise<T | typeof TIMED_OUT> {
   return new Promise<T | typeof TIMED_OUT>((resolve) => {
@@ -374,11 +387,12 @@ export function bullmqQueue(options: BullmqQueueOptions): DeliveryQueue {
 
     async close(closeOptions: CloseOptions = {}): Promise<QueueCloseReport> {
       const timeoutMs = closeOptions.timeoutMs ?? 30_000
-      // Every step that talks to Redis is bounded: with Redis unreachable, BullMQ's commands wait for a
-      // reconnection forever, and a worker told to stop must still stop.
-      const askMs = Math.max(timeoutMs, 1_000)
+      // Every step that talks to Redis shares one deadline: with Redis unreachable, BullMQ's commands wait
+      // for a reconnection forever, and a worker told to stop must still stop, about when it was told to.
+      const deadline = Date.now() + timeoutMs
+      const askMs = () => Math.max(deadline - Date.now(), 1_000)
       // First attempts accepted but still gathering are stored before anything closes.
-      await within(flushAll(), askMs)
+      await within(flushAll(), askMs())
       let interrupted: DeliveryJob[] = []
       if (worker) {
         let timer: NodeJS.Timeout | undefined
@@ -387,7 +401,7 @@ export function bullmqQueue(options: BullmqQueueOptions): DeliveryQueue {
         const finished = await Promise.race([
           worker.pause().then(() => true),
           new Promise<false>((resolve) => {
-            timer = setTimeout(() => resolve(false), timeoutMs)
+            timer = setTimeout(() => resolve(false), Math.max(deadline - Date.now(), 0))
           }),
         ])
         clearTimeout(timer)
@@ -398,13 +412,16 @@ export function bullmqQueue(options: BullmqQueueOptions): DeliveryQueue {
           for (const batch of runningBatches.values()) for (const job of batch) unfinished.set(job.id, job)
           interrupted = [...unfinished.values()]
         }
-        await worker.close(!finished)
+        if ((await within(worker.close(!finished), askMs())) === TIMED_OUT) await forceDisconnect(worker)
       }
       const left = await within(
         queue.getJobs(['waiting', 'delayed', 'prioritized', 'paused'], 0, maxReported - 1),
-        askMs,
+        askMs(),
       )
-      await within(queue.close(), askMs)
+      // A command still waiting for Redis holds BullMQ's close() (and its disconnect()) back: then the
+      // client is cut directly, so no reconnection timer keeps the process alive after close().
+      if (left === TIMED_OUT || (await within(queue.close(), askMs())) === TIMED_OUT)
+        await forceDisconnect(queue)
       if (left === TIMED_OUT) return { pending: [], interrupted, pendingUnknown: true }
       const pending = left
         .flatMap((job) =>
