@@ -33,6 +33,20 @@ export function readRawBody(req: IncomingMessage, limit: number, callbacks: Body
       tooLarge: callbacks.fail,
       aborted: () => callbacks.fail(new RequestAbortedError()),
     },
-    Buffer.concat,
+    joinExact,
   )
+}
+
+/**
+ * Joins the chunks into a Buffer with memory of its own. `Buffer.concat` takes a body under 4 KiB from
+ * Node's shared pool, so `raw.buffer` would expose unrelated bytes to code that forwards or decodes it.
+ */
+function joinExact(chunks: Uint8Array[], total: number): Buffer {
+  const body = Buffer.allocUnsafeSlow(total)
+  let offset = 0
+  for (const chunk of chunks) {
+    body.set(chunk, offset)
+    offset += chunk.byteLength
+  }
+  return body
 }

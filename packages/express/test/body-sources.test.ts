@@ -1,4 +1,5 @@
 // Where the body comes from: read by us, left by express.raw(), or already parsed by the app (refused).
+import { request } from 'node:http'
 import { gzipSync } from 'node:zlib'
 import { afterEach, describe, expect, it } from 'vitest'
 import { ledgerlyWebhook } from '../src/index.js'
@@ -36,6 +37,36 @@ describe.each(EXPRESS_VERSIONS)('$name', ({ express: expressModule }) => {
     server = await listen(app)
     return server
   }
+
+  it("a small body in two chunks → req.ledgerly.raw owns its memory (not a view into Node's shared pool)", async () => {
+    const app = express()
+    app.post('/webhooks', ledgerlyWebhook({ secret: SECRET, now: clock }), (req, res) => {
+      const raw = req.ledgerly!.raw
+      res.json({ length: raw.byteLength, backing: raw.buffer.byteLength, offset: raw.byteOffset })
+    })
+    server = await listen(app)
+    const port = server.port
+    const answer = await new Promise<string>((resolve, reject) => {
+      const req = request({
+        port,
+        host: '127.0.0.1',
+        method: 'POST',
+        path: '/webhooks',
+        headers: signedHeaders(BODY),
+      })
+      req.on('error', reject)
+      req.on('response', (res) => {
+        let text = ''
+        res.on('data', (chunk) => (text += chunk))
+        res.on('end', () => resolve(text))
+      })
+      req.write(BODY.slice(0, 10))
+      setTimeout(() => req.end(BODY.slice(10)), 30)
+    })
+    const length = Buffer.byteLength(BODY)
+    expect(length).toBeLessThan(4096)
+    expect(JSON.parse(answer)).toEqual({ length, backing: length, offset: 0 })
+  })
 
   it('no body parser → read from the stream → 200', async () => {
     const { port } = await start(undefined)

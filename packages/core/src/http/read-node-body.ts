@@ -2,6 +2,11 @@ import { concatBytes } from '../bytes.js'
 import type { WebhookVerificationError } from '../errors.js'
 import { payloadTooLarge } from './read-body.js'
 
+/** Chunks below this size are copied together rather than kept one object each. */
+const SMALL_CHUNK = 4096
+/** The size of one block small chunks are copied into. */
+const STAGING_BYTES = 16_384
+
 /** A Node request stream (`http.IncomingMessage`), as far as {@link readNodeBody} uses it (no `node:` import). */
 export interface NodeBodyStream {
   readonly headers: Record<string, string | string[] | undefined>
@@ -26,8 +31,12 @@ export interface NodeBodyCallbacks {
  *   malformed one);
  * - a chunked body is refused on the chunk that passes `limit`, so at most `limit` bytes plus one chunk are
  *   ever held; the stream is then paused and its listeners removed, and the caller answers 413;
- * - chunks are joined once, at the end, into a body of the exact size, with `join` (pass `Buffer.concat`
- *   on Node for a `Buffer`; the default makes a plain `Uint8Array`, as this module touches no `Buffer`).
+ * - small chunks are copied together as they arrive (Node makes an object of a few hundred bytes for every
+ *   chunk of a chunked body, so a body sent one byte per chunk would otherwise cost hundreds of times its
+ *   size in memory before the limit is reached);
+ * - chunks are joined once, at the end, into a body of the exact size, with `join` (on Node pass a join that
+ *   makes a `Buffer` with memory of its own; the default makes a plain `Uint8Array`, as this module touches
+ *   no `Buffer`).
  *
  * Callbacks, not a Promise: the outcome is handed over inside the stream's own `end` event (as
  * `express.raw()` does), and plain listeners removed by hand, because this runs on every webhook request.
@@ -44,7 +53,12 @@ export interface NodeBodyCallbacks {
  *     tooLarge: (error) => res.writeHead(413, { connection: 'close' }).end(error.code),
  *     aborted: () => {},
  *   },
- *   Buffer.concat,
+ *   (chunks, total) => {
+ *     const body = Buffer.allocUnsafeSlow(total) // memory of its own, not Node's shared pool
+ *     let offset = 0
+ *     for (const chunk of chunks) body.set(chunk, offset), (offset += chunk.byteLength)
+ *     return body
+ *   },
  * )
  * ```
  */
@@ -61,6 +75,18 @@ export function readNodeBody(
   }
   let chunks: Uint8Array[] = []
   let received = 0
+  // Small chunks are copied into `staging` and kept as one part; `copied` says the parts are no longer the
+  // stream's own chunks, so even a single part goes through `join`.
+  let staging: Uint8Array | undefined
+  let staged = 0
+  let copied = false
+
+  function flushStaging(): void {
+    if (staging === undefined || staged === 0) return
+    chunks.push(staging.slice(0, staged))
+    staging = undefined
+    staged = 0
+  }
 
   function cleanup(): void {
     stream.off('data', onData)
@@ -73,19 +99,31 @@ export function readNodeBody(
     if (received > limit) {
       cleanup()
       chunks = []
+      staging = undefined
       stream.pause()
       callbacks.tooLarge(payloadTooLarge(limit))
       return
     }
-    chunks.push(chunk)
+    if (chunk.byteLength >= SMALL_CHUNK) {
+      flushStaging()
+      chunks.push(chunk)
+      return
+    }
+    copied = true
+    if (staging !== undefined && staged + chunk.byteLength > staging.length) flushStaging()
+    staging ??= new Uint8Array(STAGING_BYTES)
+    staging.set(chunk, staged)
+    staged += chunk.byteLength
   }
   function onEnd(): void {
     cleanup()
-    callbacks.body(chunks.length === 1 ? chunks[0]! : join(chunks, received))
+    flushStaging()
+    callbacks.body(chunks.length === 1 && !copied ? chunks[0]! : join(chunks, received))
   }
   function onAbort(): void {
     cleanup()
     chunks = []
+    staging = undefined
     callbacks.aborted()
   }
 

@@ -1,6 +1,6 @@
 import { Buffer } from 'node:buffer'
 import { createServer, type IncomingMessage, request } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import { type AddressInfo, connect } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import { readNodeBody } from '../../src/http/index.js'
 
@@ -69,7 +69,18 @@ async function server(limit: number, join?: (chunks: Uint8Array[], total: number
     })()
     return outcome
   }
-  return { send, outcomes }
+  /** Sends a chunked body of `pieces` (each its own HTTP chunk) in one write, over a raw socket. */
+  function sendRawChunks(pieces: string[]) {
+    const outcome = next()
+    const socket = connect(port, '127.0.0.1', () => {
+      const body = pieces.map((piece) => `${Buffer.byteLength(piece).toString(16)}\r\n${piece}\r\n`).join('')
+      socket.write(`POST / HTTP/1.1\r\nhost: x\r\ntransfer-encoding: chunked\r\n\r\n${body}0\r\n\r\n`)
+    })
+    socket.on('error', () => {})
+    socket.on('data', () => socket.end())
+    return outcome
+  }
+  return { send, sendRawChunks, outcomes }
 }
 
 describe('readNodeBody', () => {
@@ -114,5 +125,28 @@ describe('readNodeBody', () => {
     const { send } = await server(100, join)
     const outcome = await send([Buffer.from('ab'), Buffer.from('cd')])
     expect(outcome).toMatchObject({ kind: 'body', isBuffer })
+  })
+
+  it('20,000 one-byte chunks between two large ones → the exact bytes, held as a few parts, not 20,000', async () => {
+    let parts = 0
+    const { sendRawChunks } = await server(1_000_000, (chunks, total) => {
+      parts = chunks.length
+      return Buffer.concat(chunks, total)
+    })
+    const big = 'B'.repeat(5000)
+    const tiny = Array.from({ length: 20_000 }, (_, i) => String(i % 10))
+    const outcome = await sendRawChunks([big, ...tiny, big])
+    expect(outcome.kind).toBe('body')
+    expect(Buffer.from((outcome as { bytes: Uint8Array }).bytes).toString()).toBe(big + tiny.join('') + big)
+    // Node hands over one object per HTTP chunk (hundreds of bytes each): kept one by one, a body sent a
+    // byte per chunk cost hundreds of times its size before the limit applied.
+    expect(parts).toBeLessThanOrEqual(6)
+  })
+
+  it("small chunks only → still handed to join (never a part of the reader's own staging memory)", async () => {
+    const { send } = await server(100, Buffer.concat)
+    const outcome = await send([Buffer.from('ab'), Buffer.from('cd')])
+    expect(outcome).toMatchObject({ kind: 'body', isBuffer: true })
+    expect(Buffer.from((outcome as { bytes: Uint8Array }).bytes).toString()).toBe('abcd')
   })
 })
