@@ -1,6 +1,7 @@
 import { afterEach, expect, it } from 'vitest'
 import { createSignedDispatcher } from '../src/index.js'
 import { bullmqQueue } from '../src/queues/bullmq/index.js'
+import { startCli } from './helpers/cli.js'
 import { startRedis } from './helpers/redis.js'
 import { entryPayload, startServer, statuses } from './helpers/server.js'
 
@@ -33,4 +34,34 @@ it('close({ timeoutMs: 500 }) with Redis gone → settles within seconds, pendin
   ])
   expect(report).toEqual({ pending: [], interrupted: [], pendingUnknown: true })
   expect(Date.now() - started).toBeLessThan(5_000)
+})
+
+// A worker whose Redis never answered (wrong URL, Redis down at boot) had clients that close() could not cut:
+// it printed its report and then never exited, its reconnection timers keeping the process alive.
+it('the CLI worker, SIGTERM with Redis unreachable from the start → reports, and the process exits', {
+  timeout: 60_000,
+}, async () => {
+  const server = await startServer(statuses(200))
+  cleanups.push(server.close)
+  const worker = startCli(
+    [
+      'worker',
+      '--redis',
+      'redis://127.0.0.1:9',
+      '--url',
+      server.url,
+      '--secret',
+      'cli-gone-secret',
+      '--timeout',
+      '1',
+    ],
+    /consuming queue/,
+  )
+  await worker.started
+  const exited = await Promise.race([
+    worker.stop().then(() => 'exited'),
+    new Promise((resolve) => setTimeout(() => resolve('still running'), 45_000)),
+  ])
+  expect(exited).toBe('exited')
+  expect(worker.output()).toMatch(/worker stopped: jobs left in Redis unknown \(Redis unreachable\)/)
 })

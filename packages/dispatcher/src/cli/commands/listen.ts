@@ -61,11 +61,13 @@ export async function listenCommand(argv: string[]): Promise<number> {
   })
   const address = server.address()
   const actualPort = typeof address === 'object' && address ? address.port : port
-  say(`listening on http://${values.host}:${actualPort}/ (Ctrl-C to stop)`)
-  await new Promise<void>((resolve) => {
+  // Handlers before the ready line: a supervisor may signal as soon as it reads it.
+  const stopped = new Promise<void>((resolve) => {
     const stop = () => server.close(() => resolve())
     process.once('SIGINT', stop)
     process.once('SIGTERM', stop)
   })
+  say(`listening on http://${values.host}:${actualPort}/ (Ctrl-C to stop)`)
+  await stopped
   return 0
 }

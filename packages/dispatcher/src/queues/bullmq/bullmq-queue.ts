@@ -162,11 +162,44 @@ const TIMED_OUT: unique symbol = Symbol('timed out')
  * reconnection is attempted. For a close() that Redis being unreachable would otherwise hold forever.
  */
 async function forceDisconnect(owner: { client: Promise<unknown> }): Promise<void> {
-  const clients: unknown[] = [await within(owner.client, 1_000)]
-  const blocking = (owner as { blockingConnection?: { client?: Promise<unknown> } }).blockingConnection
-  if (blocking?.client) clients.push(await within(blocking.client, 1_000))
+  // BullMQ keeps each ioredis client on its connection object from the start; its `client` promise only
+  // resolves once Redis answered. A client that never reached Redis (unreachable from the start) must be
+  // cut too, or its reconnection timer keeps the process alive after close().
+  type Connection = { _client?: unknown; client?: Promise<unknown> } | undefined
+  const connections = [
+    (owner as { connection?: Connection }).connection,
+    (owner as { blockingConnection?: Connection }).blockingConnection,
+  ]
+  const clients: unknown[] = []
+  for (const connection of connections) {
+    if (connection?._client !== undefined) clients.push(connection._client)
+    else if (connection?.client) clients.push(await within(connection.client, 1_000))
+  }
+  if (clients.length === 0) clients.push(await within(owner.client, 1_000))
   for (const client of clients) {
     if (client !== TIMED_OUT) (client as { disconnect?: () => void } | undefined)?.disconnect?.()
+  }
+}
+
+/**
+ * BullMQ's close() removes every listener of its Redis connections, and a connection still starting up then
+ * emits its failure as an 'error' event nobody listens to, which kills the process (a worker stopped right
+ * after it started, with Redis unreachable). After close, such an error has no one to tell: drop it.
+ */
+function guardConnectionErrors(owner: object): void {
+  for (const name of ['connection', 'blockingConnection']) {
+    const connection = (owner as Record<string, unknown>)[name] as
+      | {
+          emit: (event: string | symbol, ...args: unknown[]) => boolean
+          listenerCount(event: string): number
+        }
+      | undefined
+    if (connection === undefined || typeof connection.emit !== 'function') continue
+    const emit = connection.emit
+    connection.emit = function emitUnlessOrphanedError(event, ...args) {
+      if (event === 'error' && connection.listenerCount('error') === 0) return false
+      return emit.call(connection, event, ...args)
+    }
   }
 }
 
@@ -227,6 +260,7 @@ export function bullmqQueue(options: BullmqQueueOptions): DeliveryQueue {
   const queue = new Queue(queueName, { connection: connectionOptions(options.connection, false), ...prefix })
   // Without a listener, an 'error' (Redis down) would be an unhandled EventEmitter error; ioredis reconnects.
   queue.on('error', () => {})
+  guardConnectionErrors(queue)
   const jobOptions = {
     attempts: faultRetries + 1,
     backoff: { type: 'exponential', delay: 1_000 },
@@ -372,6 +406,7 @@ export function bullmqQueue(options: BullmqQueueOptions): DeliveryQueue {
         maxStalledCount,
       })
       worker.on('error', () => {})
+      guardConnectionErrors(worker)
     },
 
     async drained() {
