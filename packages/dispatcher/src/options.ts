@@ -204,3 +204,13 @@ export function resolveOptions(options: SignedDispatcherOptions): ResolvedOption
     random: function_(options.random, Math.random, 'random'),
   }
 }
+
+/**
+ * A close timeout as timers can wait for it: `Infinity` and anything above a Node timer's limit (which
+ * would fire after 1 ms, cutting running attempts at once) wait the longest a timer can; NaN and negative
+ * values take `fallback` and 0.
+ */
+export function closeWaitMs(timeoutMs: number | undefined, fallback: number): number {
+  if (timeoutMs === undefined || Number.isNaN(timeoutMs)) return fallback
+  return Math.min(Math.max(timeoutMs, 0), MAX_TIMER_MS)
+}

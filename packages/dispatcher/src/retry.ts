@@ -55,7 +55,8 @@ export function classifyStatus(
 ): { ok: true } | { ok: false; code: DeliveryErrorCode; retryable: boolean } {
   if (status >= 200 && status < 300) return DELIVERED
   const retryable = retryStatuses.has(status)
-  if (status >= 500) return { ok: false, code: 'SERVER_ERROR', retryable: true }
+  if (status >= 500 && status < 600) return { ok: false, code: 'SERVER_ERROR', retryable: true }
+  if (status >= 600) return { ok: false, code: 'UNEXPECTED_STATUS', retryable }
   if (status >= 400) return { ok: false, code: 'CLIENT_ERROR', retryable }
   if (status >= 300) return { ok: false, code: 'REDIRECT', retryable }
   return { ok: false, code: 'UNEXPECTED_STATUS', retryable }

@@ -35,6 +35,7 @@ describe('bullmqQueue options', () => {
         maxRetriesPerRequest: null,
       },
     ],
+    ['redis://[::1]:6391', false, { host: '::1', port: 6391, db: 0 }],
   ])('URL %s (worker %s) → ioredis options', (url, forWorker, expected) => {
     expect(connectionOptions(url, forWorker)).toEqual(expected)
   })

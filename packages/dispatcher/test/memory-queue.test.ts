@@ -148,6 +148,58 @@ describe('memoryQueue', () => {
     expect(errors).toEqual(['bad'])
   })
 
+  it.each([
+    [
+      'throws',
+      () => {
+        throw new Error('audit store unavailable')
+      },
+    ],
+    [
+      'rejects',
+      async () => {
+        throw new Error('audit store unavailable')
+      },
+    ],
+  ])('onError that %s → ignored: no unhandled error, the queue keeps going', async (_label, onError) => {
+    const unhandled: unknown[] = []
+    const record = (error: unknown) => unhandled.push(error)
+    process.on('unhandledRejection', record)
+    try {
+      const ran: string[] = []
+      const queue = memoryQueue({ onError })
+      queue.process(async (j) => {
+        ran.push(j.id)
+        if (j.id === 'bad') throw new Error('boom')
+      }, opts)
+      await queue.enqueue(job('bad'))
+      await queue.enqueue(job('good'))
+      await queue.drained()
+      await new Promise((resolve) => setTimeout(resolve, 20))
+      expect(ran).toEqual(['bad', 'good'])
+      expect(unhandled).toEqual([])
+    } finally {
+      process.off('unhandledRejection', record)
+    }
+  })
+
+  it.each([Number.POSITIVE_INFINITY, 2 ** 31])(
+    'close({ timeoutMs: %s }) → waits for the running job (not cut after 1 ms)',
+    async (timeoutMs) => {
+      const queue = memoryQueue()
+      let finished = false
+      queue.process(async () => {
+        await new Promise((resolve) => setTimeout(resolve, 100))
+        finished = true
+      }, opts)
+      await queue.enqueue(job('slow'))
+      await new Promise((resolve) => setTimeout(resolve, 10))
+      const report = await queue.close({ timeoutMs })
+      expect(report.interrupted).toEqual([])
+      expect(finished).toBe(true)
+    },
+  )
+
   it.each([0, -1, 1.5, Number.NaN])('concurrency %s → RangeError', (concurrency) => {
     expect(() => memoryQueue({ concurrency })).toThrow(RangeError)
   })

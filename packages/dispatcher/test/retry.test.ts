@@ -33,6 +33,8 @@ describe('classifyStatus', () => {
     [301, { ok: false, code: 'REDIRECT', retryable: false }],
     [308, { ok: false, code: 'REDIRECT', retryable: false }],
     [101, { ok: false, code: 'UNEXPECTED_STATUS', retryable: false }],
+    [600, { ok: false, code: 'UNEXPECTED_STATUS', retryable: false }],
+    [999, { ok: false, code: 'UNEXPECTED_STATUS', retryable: false }],
   ])('%i → %o', (status, verdict) => {
     expect(classifyStatus(status, none)).toEqual(verdict)
   })

@@ -98,8 +98,12 @@ export function validateAdapterOptions(options: AdapterOptions, caller: string):
   }
   const maxBodyBytes = bodyLimit(options, caller)
   return {
-    // The verifier's own limit follows the adapter's, so raising maxBodyBytes alone is enough.
-    verifier: createVerifier({ maxPayloadBytes: maxBodyBytes, ...verifierOptions } as VerifierOptions),
+    // The verifier's own limit follows the adapter's, so raising maxBodyBytes alone is enough (an explicit
+    // `maxPayloadBytes: undefined` must not cancel that).
+    verifier: createVerifier({
+      ...verifierOptions,
+      maxPayloadBytes: verifierOptions.maxPayloadBytes ?? maxBodyBytes,
+    } as VerifierOptions),
     maxBodyBytes,
     isAllowed,
     trustProxy: trustProxyOption(trustProxy, caller),

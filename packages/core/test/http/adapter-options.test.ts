@@ -25,8 +25,11 @@ describe('validateAdapterOptions', () => {
     expect(validateAdapterOptions(options, 'test').maxBodyBytes).toBe(expected)
   })
 
-  it('maxBodyBytes 20 MiB alone → the verifier accepts a 12 MiB body too', async () => {
-    const settings = validateAdapterOptions({ secret, maxBodyBytes: 20 * 1024 * 1024 }, 'test')
+  it.each([
+    ['alone', {}],
+    ['with maxPayloadBytes: undefined', { maxPayloadBytes: undefined }],
+  ])('maxBodyBytes 20 MiB %s → the verifier accepts a 12 MiB body too', async (_label, extra) => {
+    const settings = validateAdapterOptions({ secret, maxBodyBytes: 20 * 1024 * 1024, ...extra }, 'test')
     const body = `{"event":"entry_persisted","data":{"id":"e1","pad":"${'x'.repeat(12 * 1024 * 1024)}"}}`
     const webhook = await settings.verifier.verify({ payload: body, headers: signSync(body, { secret }) })
     expect(webhook.id).toBe('e1')

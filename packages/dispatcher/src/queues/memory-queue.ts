@@ -1,4 +1,4 @@
-import { MAX_TIMER_MS } from '../options.js'
+import { closeWaitMs, MAX_TIMER_MS } from '../options.js'
 import type {
   CloseOptions,
   DeliveryHandler,
@@ -8,6 +8,7 @@ import type {
   QueueCloseReport,
   QueueCounts,
 } from './contract.js'
+import { reportJobError } from './report-job-error.js'
 
 /** Options of {@link memoryQueue}. */
 export interface MemoryQueueOptions {
@@ -15,8 +16,9 @@ export interface MemoryQueueOptions {
   concurrency?: number
   /** How long `close()` lets running jobs finish, in milliseconds. Default 30 000. */
   closeTimeoutMs?: number
-  /** Called when a handler rejects (an unexpected fault, never a failed delivery). Default: ignore. */
-  onError?: (error: unknown, job: DeliveryJob) => void
+  /** Called when a handler rejects (an unexpected fault, never a failed delivery). Default: ignore. May be
+   * `async`; a throw or a rejection of its own is ignored (it never takes the process down). */
+  onError?: (error: unknown, job: DeliveryJob) => unknown
 }
 
 function positiveInteger(value: unknown, fallback: number, name: string): number {
@@ -86,11 +88,8 @@ export function memoryQueue(options: MemoryQueueOptions = {}): DeliveryQueue {
     handler!(job).then(
       () => jobSettled(job),
       (error: unknown) => {
-        try {
-          onError(error, job)
-        } finally {
-          jobSettled(job)
-        }
+        reportJobError(onError, error, job)
+        jobSettled(job)
       },
     )
   }
@@ -166,7 +165,7 @@ export function memoryQueue(options: MemoryQueueOptions = {}): DeliveryQueue {
 
     close(closeOptions: CloseOptions = {}): Promise<QueueCloseReport> {
       // Idempotent: a second call gets the first one's report (and cannot steal its wait for running jobs).
-      closing ??= closeOnce(closeOptions.timeoutMs ?? defaultCloseTimeout)
+      closing ??= closeOnce(closeWaitMs(closeOptions.timeoutMs, defaultCloseTimeout))
       return closing
     },
   }

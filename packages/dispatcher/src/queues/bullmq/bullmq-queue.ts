@@ -1,4 +1,5 @@
 import { type Job, type KeepJobs, Queue, Worker } from 'bullmq'
+import { closeWaitMs } from '../../options.js'
 import type {
   CloseOptions,
   DeliveryHandler,
@@ -9,6 +10,7 @@ import type {
   QueueCloseReport,
   QueueCounts,
 } from '../contract.js'
+import { reportJobError } from '../report-job-error.js'
 import { connectionOptions, type RedisConnection } from './connection.js'
 
 /** Options of {@link bullmqQueue}. */
@@ -44,8 +46,9 @@ export interface BullmqQueueOptions {
   pollInterval?: number
   /** Most jobs listed in `close()`'s `pending` report. Default 1000. */
   maxReported?: number
-  /** Called when a handler faults. Default: ignore (BullMQ re-runs the job). */
-  onError?: (error: unknown, job: DeliveryJob) => void
+  /** Called when a handler faults. Default: ignore (BullMQ re-runs the job). May be `async`; a throw or a
+   * rejection of its own is ignored (it never takes the process down). */
+  onError?: (error: unknown, job: DeliveryJob) => unknown
   /**
    * First attempts stored per BullMQ job. Default 1: one job per attempt. Above 1, a producer gathers up to
    * `batchSize` first attempts (for at most `batchWaitMs`) into ONE job, so Redis and BullMQ do their
@@ -369,7 +372,7 @@ export function bullmqQueue(options: BullmqQueueOptions): DeliveryQueue {
           if (stopping) return
           await handler(data)
         } catch (error) {
-          onError(error, data)
+          reportJobError(onError, error, data)
           throw error
         } finally {
           active.delete(data.id)
@@ -421,7 +424,7 @@ export function bullmqQueue(options: BullmqQueueOptions): DeliveryQueue {
     counts,
 
     async close(closeOptions: CloseOptions = {}): Promise<QueueCloseReport> {
-      const timeoutMs = closeOptions.timeoutMs ?? 30_000
+      const timeoutMs = closeWaitMs(closeOptions.timeoutMs, 30_000)
       // Every step that talks to Redis shares one deadline: with Redis unreachable, BullMQ's commands wait
       // for a reconnection forever, and a worker told to stop must still stop, about when it was told to.
       const deadline = Date.now() + timeoutMs

@@ -33,7 +33,8 @@ export function connectionOptions(connection: RedisConnection, forWorker: boolea
   if (!Number.isInteger(db) || db < 0)
     throw new TypeError('bullmqQueue: the database in the Redis URL must be a number')
   return {
-    host: url.hostname || '127.0.0.1',
+    // `new URL('redis://[::1]').hostname` keeps the brackets; ioredis wants the bare address.
+    host: url.hostname.replace(/^\[(.*)\]$/, '$1') || '127.0.0.1',
     port: url.port ? Number(url.port) : 6379,
     db,
     ...(url.username ? { username: decodeURIComponent(url.username) } : {}),
