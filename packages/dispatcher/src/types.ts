@@ -23,7 +23,7 @@ export interface WebhookDispatcher {
  * What a dispatcher accepts: the JSON body as an object (serialised once with `JSON.stringify`), or the
  * exact body as a string or UTF-8 bytes.
  */
-export type WebhookPayload = Record<string, unknown> | string | Uint8Array
+export type WebhookPayload = object | string | Uint8Array
 
 /** Retry settings of one event, in Laravel's terms. */
 export interface RetryPolicy {
