@@ -7,11 +7,27 @@ export function utf8(text: string): Uint8Array {
 
 /** Joins byte arrays into one new array. */
 export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((length, part) => length + part.length, 0))
+  return concatInto(parts, new Uint8Array(parts.reduce((length, part) => length + part.byteLength, 0)))
+}
+
+/**
+ * Copies `parts` one after another into `out` (at least their total length) and returns `out`. A join for
+ * {@link readNodeBody} that makes a Node `Buffer` with memory of its own, without this package touching
+ * `Buffer`: `Buffer.concat` would hand a body under 4 KiB out of Node's shared pool, so its `.buffer` would
+ * hold unrelated bytes.
+ *
+ * @example
+ * ```ts
+ * import { concatInto, readNodeBody } from '@ledgerly/webhooks/http'
+ *
+ * readNodeBody(req, limit, callbacks, (chunks, total) => concatInto(chunks, Buffer.allocUnsafeSlow(total)))
+ * ```
+ */
+export function concatInto<Out extends Uint8Array>(parts: readonly Uint8Array[], out: Out): Out {
   let offset = 0
   for (const part of parts) {
     out.set(part, offset)
-    offset += part.length
+    offset += part.byteLength
   }
   return out
 }

@@ -1,7 +1,7 @@
 import { Buffer } from 'node:buffer'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { fromHex, toHex } from '../src/bytes.js'
+import { concatBytes, concatInto, fromHex, toHex } from '../src/bytes.js'
 
 describe('toHex', () => {
   it.each([
@@ -29,5 +29,19 @@ describe('toHex', () => {
     const second = toHex(new Uint8Array(32).fill(2))
     expect(first).toBe('01'.repeat(32))
     expect(second).toBe('02'.repeat(32))
+  })
+})
+
+describe('concatInto / concatBytes', () => {
+  it.each([
+    [[], ''],
+    [['ab'], 'ab'],
+    [['a', '', 'bc', 'def'], 'abcdef'],
+  ])('concatInto(%j, out) → out, holding the parts in order', (parts, joined) => {
+    const bytes = parts.map((part) => Buffer.from(part))
+    const out = Buffer.allocUnsafeSlow(joined.length)
+    expect(concatInto(bytes, out)).toBe(out)
+    expect(out.toString()).toBe(joined)
+    expect(Buffer.from(concatBytes(bytes)).toString()).toBe(joined)
   })
 })

@@ -1,6 +1,6 @@
 import { Buffer } from 'node:buffer'
 import type { IncomingMessage } from 'node:http'
-import { readNodeBody } from '@ledgerly/webhooks/http'
+import { concatInto, readNodeBody } from '@ledgerly/webhooks/http'
 
 /** The client went away before the body was complete: there is nobody left to answer. */
 export class RequestAbortedError extends Error {
@@ -33,20 +33,8 @@ export function readRawBody(req: IncomingMessage, limit: number, callbacks: Body
       tooLarge: callbacks.fail,
       aborted: () => callbacks.fail(new RequestAbortedError()),
     },
-    joinExact,
+    // A Buffer with memory of its own: Buffer.concat takes a body under 4 KiB from Node's shared pool, so
+    // `raw.buffer` would expose unrelated bytes to code that forwards or decodes it.
+    (chunks, total) => concatInto(chunks, Buffer.allocUnsafeSlow(total)),
   )
-}
-
-/**
- * Joins the chunks into a Buffer with memory of its own. `Buffer.concat` takes a body under 4 KiB from
- * Node's shared pool, so `raw.buffer` would expose unrelated bytes to code that forwards or decodes it.
- */
-function joinExact(chunks: Uint8Array[], total: number): Buffer {
-  const body = Buffer.allocUnsafeSlow(total)
-  let offset = 0
-  for (const chunk of chunks) {
-    body.set(chunk, offset)
-    offset += chunk.byteLength
-  }
-  return body
 }

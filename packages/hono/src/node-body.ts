@@ -1,4 +1,4 @@
-import { type NodeBodyStream, readNodeBody } from '@ledgerly/webhooks/http'
+import { concatInto, type NodeBodyStream, readNodeBody } from '@ledgerly/webhooks/http'
 
 /**
  * The client went away before the body was complete (Node's stream said so): there is nobody left to
@@ -65,15 +65,7 @@ export function readIncomingBody(incoming: NodeIncoming, limit: number): Promise
       },
       // A Buffer with a block of its own (Buffer.concat would take a small one from Node's shared pool),
       // so the cached arrayBuffer can be the body itself, with nothing else in it.
-      function join(chunks, total) {
-        const body = NodeBuffer.allocUnsafeSlow(total)
-        let offset = 0
-        for (const chunk of chunks) {
-          body.set(chunk, offset)
-          offset += chunk.byteLength
-        }
-        return body
-      },
+      (chunks, total) => concatInto(chunks, NodeBuffer.allocUnsafeSlow(total)),
     )
   })
 }

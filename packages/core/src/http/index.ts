@@ -5,6 +5,8 @@
  *
  * @module
  */
+
+export { concatInto } from '../bytes.js'
 export {
   type AdapterErrorHook,
   type AdapterOptions,

@@ -1,3 +1,4 @@
+import { concatInto } from '../bytes.js'
 import { WebhookVerificationError } from '../errors.js'
 
 /** After a refusal, how much of the rest of an upload is read and dropped before answering, at most. */
@@ -87,11 +88,5 @@ export async function readBodyWithLimit(
     chunks.push(value)
   }
   if (chunks.length === 1) return chunks[0]!
-  const out = new Uint8Array(total)
-  let offset = 0
-  for (const chunk of chunks) {
-    out.set(chunk, offset)
-    offset += chunk.byteLength
-  }
-  return out
+  return concatInto(chunks, new Uint8Array(total))
 }

@@ -43,7 +43,7 @@ export interface NodeBodyCallbacks {
  *
  * @example
  * ```ts
- * import { readNodeBody } from '@ledgerly/webhooks/http'
+ * import { concatInto, readNodeBody } from '@ledgerly/webhooks/http'
  *
  * readNodeBody(
  *   req,
@@ -53,12 +53,8 @@ export interface NodeBodyCallbacks {
  *     tooLarge: (error) => res.writeHead(413, { connection: 'close' }).end(error.code),
  *     aborted: () => {},
  *   },
- *   (chunks, total) => {
- *     const body = Buffer.allocUnsafeSlow(total) // memory of its own, not Node's shared pool
- *     let offset = 0
- *     for (const chunk of chunks) body.set(chunk, offset), (offset += chunk.byteLength)
- *     return body
- *   },
+ *   // A Buffer with memory of its own (Buffer.concat would take a small body from Node's shared pool).
+ *   (chunks, total) => concatInto(chunks, Buffer.allocUnsafeSlow(total)),
  * )
  * ```
  */
