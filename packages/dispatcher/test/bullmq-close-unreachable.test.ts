@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
 import { afterEach, expect, it } from 'vitest'
 import { createSignedDispatcher } from '../src/index.js'
 import { bullmqQueue } from '../src/queues/bullmq/index.js'
@@ -64,4 +66,21 @@ it('the CLI worker, SIGTERM with Redis unreachable from the start → reports, a
   ])
   expect(exited).toBe('exited')
   expect(worker.output()).toMatch(/worker stopped: jobs left in Redis unknown \(Redis unreachable\)/)
+})
+
+it('close() of a queue whose Redis never answered → reports unknown, and nothing keeps the process alive', {
+  timeout: 60_000,
+}, async () => {
+  const script = fileURLToPath(new URL('./fixtures/close-never-connected.mjs', import.meta.url))
+  const child = spawn(process.execPath, [script])
+  let stdout = ''
+  child.stdout.on('data', (chunk) => (stdout += chunk))
+  // Clients that never connected used to keep reconnecting after close(): the process never exited.
+  const exited = await Promise.race([
+    new Promise((resolve) => child.once('exit', (code) => resolve(`exit ${code}`))),
+    new Promise((resolve) => setTimeout(() => resolve('still running'), 40_000)),
+  ])
+  child.kill('SIGKILL')
+  expect(exited).toBe('exit 0')
+  expect(JSON.parse(stdout)).toEqual({ pending: [], interrupted: [], pendingUnknown: true })
 })
