@@ -34,7 +34,10 @@ export interface SignedWebhookDispatcher extends WebhookDispatcher {
   readonly queue: DeliveryQueue
   /** Runs one job; what a worker of any queue calls. Exposed for custom workers. */
   handleJob(job: DeliveryJob): Promise<void>
-  /** Resolves when the queue has nothing waiting, delayed or running. */
+  /**
+   * Resolves when the queue has nothing waiting, delayed or running. Rejects with the queue's error if its
+   * `process()` returned a promise that rejected (a custom queue whose worker could not start).
+   */
   drained(): Promise<void>
   /** Graceful shutdown: stops the queue, lets running attempts finish, reports what was left. */
   close(options?: CloseOptions): Promise<QueueCloseReport>
@@ -182,10 +185,11 @@ export function createSignedDispatcher(options: SignedDispatcherOptions): Signed
     return deliveryId
   }
 
-  if (options.work !== false) {
-    // Signing takes microseconds; the HTTP timeout dominates. The margin covers bookkeeping and enqueueing.
-    void queue.process(handleJob, { jobTimeoutMs: resolved.timeoutMs + 1_000 })
-  }
+  // Signing takes microseconds; the HTTP timeout dominates. The margin covers bookkeeping and enqueueing.
+  const processFailed =
+    options.work === false
+      ? undefined
+      : watchProcess(queue.process(handleJob, { jobTimeoutMs: resolved.timeoutMs + 1_000 }))
 
   let closing: ReturnType<SignedWebhookDispatcher['close']> | undefined
   return {
@@ -197,7 +201,7 @@ export function createSignedDispatcher(options: SignedDispatcherOptions): Signed
     log,
     queue,
     handleJob,
-    drained: () => queue.drained(),
+    drained: () => (processFailed ? Promise.race([queue.drained(), processFailed]) : queue.drained()),
     close(closeOptions) {
       // Idempotent: a second close() gets the first one's report instead of closing the agent again.
       closing ??= (async function closeOnce() {
@@ -208,4 +212,18 @@ export function createSignedDispatcher(options: SignedDispatcherOptions): Signed
       return closing
     },
   }
+}
+
+/**
+ * A custom queue's `process()` may be `async` and reject (its worker could not start, say). Unobserved, that
+ * rejection would end a Node process; it is kept instead as a promise that rejects with the queue's error
+ * and never resolves, so `drained()` rejects with it rather than waiting for a worker that never ran.
+ */
+function watchProcess(started: void | Promise<void>): Promise<never> | undefined {
+  if (typeof (started as PromiseLike<void> | undefined)?.then !== 'function') return undefined
+  const failed = Promise.resolve(started).then(function processStopped(): Promise<never> {
+    return new Promise<never>(() => {})
+  })
+  failed.catch(function observed() {})
+  return failed
 }

@@ -105,4 +105,47 @@ describe('queue contract', () => {
     }
     await expect(dispatcher.handleJob(job)).rejects.toThrow(/another endpoint/)
   })
+
+  it('async process() that rejects → no unhandled rejection; drained() rejects with its error', async () => {
+    const unhandled: unknown[] = []
+    const onUnhandled = (reason: unknown) => unhandled.push(reason)
+    process.on('unhandledRejection', onUnhandled)
+    try {
+      const store = new Map<string, { json: string; runAt: number }>()
+      const broken: DeliveryQueue = {
+        ...jsonStoreQueue(store),
+        name: 'broken',
+        async process() {
+          throw new Error('worker could not start')
+        },
+      }
+      const dispatcher = createSignedDispatcher({ url: 'http://127.0.0.1:9/a', secret: 's', queue: broken })
+      cleanups.push(() => dispatcher.close())
+      await dispatcher.dispatch(entryPayload('entry_broken'), 'entry_persisted')
+      await expect(dispatcher.drained()).rejects.toThrow('worker could not start')
+      // Node reports unhandled rejections after the microtask queue drains; give it a macrotask.
+      await new Promise((resolve) => setTimeout(resolve, 20))
+      expect(unhandled).toEqual([])
+    } finally {
+      process.off('unhandledRejection', onUnhandled)
+    }
+  })
+
+  it('async process() that resolves → drained() follows the queue', async () => {
+    const store = new Map<string, { json: string; runAt: number }>()
+    const inner = jsonStoreQueue(store)
+    const asyncQueue: DeliveryQueue = {
+      ...inner,
+      async process(handler, options) {
+        await inner.process(handler, options)
+      },
+    }
+    const server = await startServer(statuses(200))
+    cleanups.push(server.close)
+    const dispatcher = createSignedDispatcher({ url: server.url, secret: 's', queue: asyncQueue })
+    cleanups.push(() => dispatcher.close())
+    await dispatcher.dispatch(entryPayload('entry_async'), 'entry_persisted')
+    await dispatcher.drained()
+    expect(server.received).toHaveLength(1)
+  })
 })

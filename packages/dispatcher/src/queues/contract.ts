@@ -92,7 +92,11 @@ export interface DeliveryQueue {
   readonly name: string
   /** Stores a job, delayed by `delayMs`. A job id the queue already holds is ignored. */
   enqueue(job: DeliveryJob, options?: EnqueueOptions): Promise<void>
-  /** Starts running jobs with `handler`, at most the queue's concurrency at a time. Call once. */
+  /**
+   * Starts running jobs with `handler`, at most the queue's concurrency at a time. Call once. It may be
+   * `async`: if its promise rejects (the worker could not start), the dispatcher's `drained()` rejects with
+   * that error; the rejection never goes unhandled.
+   */
   process(handler: DeliveryHandler, options: ProcessOptions): void | Promise<void>
   /** Resolves when nothing is waiting, delayed or running (as far as this queue can see). */
   drained(): Promise<void>
