@@ -15,6 +15,10 @@ describe('bullmqQueue options', () => {
     ['batchSize 0', { connection: 'redis://127.0.0.1:1', batchSize: 0 }, RangeError],
     ['batchWaitMs -1', { connection: 'redis://127.0.0.1:1', batchWaitMs: -1 }, RangeError],
     ['dedupeSeconds 0.5', { connection: 'redis://127.0.0.1:1', dedupeSeconds: 0.5 }, RangeError],
+    ['stalledInterval 2^31', { connection: 'redis://127.0.0.1:1', stalledInterval: 2 ** 31 }, RangeError],
+    ['lockDuration 2^31', { connection: 'redis://127.0.0.1:1', lockDuration: 2 ** 31 }, RangeError],
+    ['pollInterval 2^31', { connection: 'redis://127.0.0.1:1', pollInterval: 2 ** 31 }, RangeError],
+    ['batchWaitMs 2^31', { connection: 'redis://127.0.0.1:1', batchWaitMs: 2 ** 31 }, RangeError],
   ])('%s → %s, before any connection', (_name, options, ErrorClass) => {
     expect(() => bullmqQueue(options as never)).toThrow(ErrorClass)
   })

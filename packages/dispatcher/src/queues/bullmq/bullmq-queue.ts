@@ -139,6 +139,20 @@ function positive(value: unknown, fallback: number, name: string): number {
   return value
 }
 
+/** Longest delay a JavaScript timer honours; above it, Node fires the timer after 1 ms instead. */
+const MAX_TIMER_MS = 2 ** 31 - 1
+
+/** A duration that ends up in a timer: an integer from 1 ms to about 24.8 days. */
+function timerMs(value: unknown, fallback: number, name: string): number {
+  const ms = positive(value, fallback, name)
+  if (ms > MAX_TIMER_MS) {
+    throw new RangeError(
+      `bullmqQueue: "${name}" must be at most ${MAX_TIMER_MS} ms (about 24.8 days), got ${ms}: a longer timer fires at once`,
+    )
+  }
+  return ms
+}
+
 function isBatchData(data: unknown): data is BatchData {
   const batch = (data as BatchData | null)?.batch
   return Array.isArray(batch) && batch.length > 0 && batch.every(isDeliveryJob)
@@ -246,17 +260,17 @@ export function bullmqQueue(options: BullmqQueueOptions): DeliveryQueue {
     throw new TypeError('bullmqQueue: "queueName" must be 1 to 100 letters, digits, "_", "-" or "."')
   }
   const concurrency = positive(options.concurrency, 100, 'concurrency')
-  const stalledInterval = positive(options.stalledInterval, 30_000, 'stalledInterval')
+  const stalledInterval = timerMs(options.stalledInterval, 30_000, 'stalledInterval')
   const maxStalledCount = positive(options.maxStalledCount, 10, 'maxStalledCount')
   const faultRetries = positive(options.faultRetries, 5, 'faultRetries')
-  const pollInterval = positive(options.pollInterval, 100, 'pollInterval')
+  const pollInterval = timerMs(options.pollInterval, 100, 'pollInterval')
   const maxReported = positive(options.maxReported, 1000, 'maxReported')
   const lockOption =
-    options.lockDuration === undefined ? undefined : positive(options.lockDuration, 0, 'lockDuration')
+    options.lockDuration === undefined ? undefined : timerMs(options.lockDuration, 0, 'lockDuration')
   const prefix = options.prefix === undefined ? {} : { prefix: options.prefix }
   const onError = options.onError ?? (() => {})
   const batchSize = positive(options.batchSize, 1, 'batchSize')
-  const batchWaitMs = positive(options.batchWaitMs, 5, 'batchWaitMs')
+  const batchWaitMs = timerMs(options.batchWaitMs, 5, 'batchWaitMs')
   const dedupeSeconds = positive(options.dedupeSeconds, 600, 'dedupeSeconds')
   const keyPrefix = `${options.prefix ?? 'bull'}:${queueName}:ledgerly-claim:`
 
@@ -346,7 +360,10 @@ export function bullmqQueue(options: BullmqQueueOptions): DeliveryQueue {
 
     process(handler: DeliveryHandler, processOptions: ProcessOptions) {
       if (worker) throw new Error('bullmqQueue: process() was already called; one handler per queue')
-      const lockDuration = Math.max(lockOption ?? 30_000, processOptions.jobTimeoutMs + 1_000)
+      const lockDuration = Math.min(
+        MAX_TIMER_MS,
+        Math.max(lockOption ?? 30_000, processOptions.jobTimeoutMs + 1_000),
+      )
       const slots = createSlots(concurrency)
       const claim = async (owner: string, deliveries: DeliveryJob[]): Promise<DeliveryJob[]> => {
         // BullMQ's connection is an ioredis client; its type in BullMQ does not list `eval`.
