@@ -28,6 +28,14 @@ export interface PostResult {
 
 const decoder = new TextDecoder()
 
+/**
+ * How long a response whose body exactly filled `maxResponseBytes` (and did not declare that length) may
+ * take to end before its connection is closed. A healthy server's end marker follows at once; waiting for
+ * it keeps the connection reusable, and the bound stops a server that stalls there from holding the
+ * connection (and `close()`) until the attempt's timeout.
+ */
+const EXACT_CAP_GRACE_MS = 250
+
 /** Names the failure of a request that got no response, without echoing request data. */
 function networkError(error: unknown, timeoutMs: number): PostResult['error'] {
   const err = error as { code?: unknown; cause?: { code?: unknown }; message?: unknown }
@@ -55,6 +63,10 @@ class AttemptHandler implements Dispatcher.DispatchHandler {
   retryAfter: string | undefined
   chunks: Buffer[] | undefined
   size = 0
+  /** The response's `content-length`, when it declared one. */
+  declaredLength: string | undefined
+  /** Set while an exactly full body has {@link EXACT_CAP_GRACE_MS} to end. */
+  graceTimer: ReturnType<typeof setTimeout> | undefined
   settled = false
   controller: Dispatcher.DispatchController | undefined
   readonly deadline: DeadlineEntry
@@ -107,6 +119,8 @@ class AttemptHandler implements Dispatcher.DispatchHandler {
     this.status = statusCode
     const retryAfter = headers['retry-after']
     if (typeof retryAfter === 'string') this.retryAfter = retryAfter
+    const contentLength = headers['content-length']
+    if (typeof contentLength === 'string') this.declaredLength = contentLength
     // With a cap of 0 the first chunk already fills it: the connection closes rather than drain a body.
     if (statusCode !== 204 && headers['content-length'] !== '0') this.chunks = []
     this.controller = controller
@@ -118,6 +132,7 @@ class AttemptHandler implements Dispatcher.DispatchHandler {
       // The cap was filled exactly and the answer already given: only bytes beyond it close the
       // connection; a body that ends right there leaves it reusable.
       if (this.size === this.request.maxResponseBytes && chunk.length > 0) {
+        this.endGrace()
         controller.abort(new Error('response body cap reached'))
       }
       return
@@ -133,6 +148,8 @@ class AttemptHandler implements Dispatcher.DispatchHandler {
       this.chunks.push(chunk)
       this.size += chunk.length
       this.settle(this.answered(decoder.decode(Buffer.concat(this.chunks))))
+      // A declared length equal to the cap means the body is complete; otherwise its end must come soon.
+      if (this.declaredLength !== String(this.size)) this.startGrace(controller)
       return
     }
     // The cap is reached: stop reading. A receiver cannot make us buffer a huge answer; aborting closes
@@ -142,13 +159,28 @@ class AttemptHandler implements Dispatcher.DispatchHandler {
     controller.abort(new Error('response body cap reached'))
   }
 
+  startGrace(controller: Dispatcher.DispatchController) {
+    this.graceTimer = setTimeout(function graceOver() {
+      controller.abort(new Error('response body cap reached'))
+    }, EXACT_CAP_GRACE_MS)
+    this.graceTimer.unref?.()
+  }
+
+  endGrace() {
+    if (this.graceTimer === undefined) return
+    clearTimeout(this.graceTimer)
+    this.graceTimer = undefined
+  }
+
   onResponseEnd() {
+    this.endGrace()
     if (this.settled) return
     const excerpt = this.chunks?.length ? decoder.decode(Buffer.concat(this.chunks)) : undefined
     this.settle(this.answered(excerpt))
   }
 
   onResponseError(_controller: Dispatcher.DispatchController, error: Error) {
+    this.endGrace()
     if (this.settled) return
     this.settle(
       this.status === undefined

@@ -125,4 +125,26 @@ describe('one HTTP attempt: edges of the shared timeout', () => {
     expect(attempt.responseExcerpt).toBe('x'.repeat(16))
     expect(attempt.durationMs).toBeLessThan(900)
   })
+
+  // The stall must not keep the only connection (so the next delivery waits) nor make close() wait for it
+  // until the attempt's timeout (10 s here).
+  it('exactly full body, then a stall, connections: 1 → the next delivery and close() are not held', async () => {
+    const { dispatcher } = await setup(
+      async (index, _request, response) => {
+        response.writeHead(200)
+        response.write('x'.repeat(16))
+        if (index > 0) return void response.end()
+        await new Promise((resolve) => setTimeout(resolve, 8_000))
+        if (!response.destroyed) response.end()
+      },
+      { timeout: 10, maxResponseBytes: 16, connections: 1 },
+    )
+    const started = performance.now()
+    await dispatcher.enqueue(entryPayload('entry_1'), 'entry_persisted')
+    const second = await dispatcher.enqueue(entryPayload('entry_2'), 'entry_persisted')
+    await dispatcher.drained()
+    expect(dispatcher.log.get(second)!.state).toBe('delivered')
+    await dispatcher.close({ timeoutMs: 100 })
+    expect(performance.now() - started).toBeLessThan(5_000)
+  })
 })
