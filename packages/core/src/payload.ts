@@ -74,12 +74,26 @@ function hasProtoKey(value: unknown): boolean {
   return false
 }
 
+/** A lone surrogate: a valid pair is one code point under the `u` flag, so it never matches. */
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u
+
 /**
- * Parses the verified body as JSON. Runs only after the signature matched. Invalid UTF-8, a byte order
- * mark, invalid JSON and `__proto__` keys (however escaped) are all INVALID_PAYLOAD.
+ * Whether a string body could have come from decoding UTF-8. One with a lone surrogate was hashed as the
+ * U+FFFD that TextEncoder writes in its place, so parsing it would hand over data the signature never
+ * covered. (`isWellFormed` is native where it exists: Node 20, current browsers.)
+ */
+function wellFormed(text: string): boolean {
+  const native = (text as { isWellFormed?: () => boolean }).isWellFormed
+  return typeof native === 'function' ? native.call(text) : !LONE_SURROGATE.test(text)
+}
+
+/**
+ * Parses the verified body as JSON. Runs only after the signature matched. Invalid UTF-8 (for a string: a lone
+ * surrogate), a byte order mark, invalid JSON and `__proto__` keys (however escaped) are all INVALID_PAYLOAD.
  */
 export function parseJsonBody(body: Body, decode: (bytes: Uint8Array) => string | undefined): unknown {
-  const text = typeof body === 'string' ? body : decode(body)
+  // A string with a lone surrogate was not decoded from UTF-8: as invalid as the bytes it stands for.
+  const text = typeof body === 'string' ? (wellFormed(body) ? body : undefined) : decode(body)
   if (!text) return fail('INVALID_PAYLOAD', text === undefined ? 'body is not valid UTF-8' : 'body is empty')
   let value: unknown
   try {

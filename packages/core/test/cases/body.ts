@@ -89,6 +89,9 @@ export const bodyCases: Case[] = [
   signedBody('D24 data without id', '{"event":"entry_persisted","data":{}}', 'INVALID_PAYLOAD'),
   signedBody('D24 invalid UTF-8', new Uint8Array([0x7b, 0x22, 0xc3, 0x28, 0x22, 0x7d]), 'INVALID_PAYLOAD'),
   signedBody('D24 BOM before JSON', `\ufeff${BODY}`, 'INVALID_PAYLOAD'),
+  // Signed over the U+FFFD that TextEncoder writes for it; parsing the string would yield the surrogate.
+  signedBody('D24 string with a lone surrogate', '{"event":"x","data":{"id":"\ud800"}}', 'INVALID_PAYLOAD'),
+  signedBody('D24 string with a surrogate pair', '{"event":"x","data":{"id":"\ud83e\uddfe"}}', 'valid'),
   signedBody('D24 numeric data.id', '{"event":"entry_persisted","data":{"id":7}}', 'valid'),
   signedBody(
     'D24 "constructor" key is plain data',
