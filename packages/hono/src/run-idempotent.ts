@@ -28,7 +28,8 @@ export async function nextOnce(
     if (error instanceof RouteFailed) return undefined // keep the app's own error response
     throw error
   }
-  if (result.outcome === 'duplicate') return c.body(null, 200)
+  // The same answer as the Express and edge adapters: the sender's log shows why nothing ran.
+  if (result.outcome === 'duplicate') return c.json({ outcome: 'duplicate' }, 200)
   if (result.outcome === 'in-progress') {
     const answer = inProgressProblem(result.retryAfterSeconds)
     return c.body(answer.body, 503, answer.headers)

@@ -45,6 +45,7 @@ describe('ledgerlyWebhook({ idempotency })', () => {
     await app.request(delivery(T, [['x-ledgerly-delivery', 'd-1']]))
     const retry = await app.request(delivery(T + 30, [['x-ledgerly-delivery', 'd-2']]))
     expect(retry.status).toBe(200)
+    expect(await retry.json()).toEqual({ outcome: 'duplicate' })
     expect(runs()).toBe(1)
   })
 

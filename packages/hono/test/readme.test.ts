@@ -45,12 +45,13 @@ describe('README examples', () => {
     expect(await forged.json()).toMatchObject({ code: 'SIGNATURE_MISMATCH' })
   })
 
-  it('idempotency: the same event twice → the second is a 200 duplicate with an empty body', async () => {
+  it('idempotency: the same event twice → the second is 200 {"outcome":"duplicate"}', async () => {
     const app = await loadExample('idempotency')
     const event = JSON.stringify({ event: 'entry_persisted', data: { id: 'readme-2' } })
     expect(await (await post(app, SECRET, event)).json()).toEqual({ handled: 'readme-2' })
     const again = await post(app, SECRET, event)
     expect(again.status).toBe(200)
-    expect(await again.text()).toBe('')
+    expect(again.headers.get('content-type')).toMatch(/^application\/json/)
+    expect(await again.json()).toEqual({ outcome: 'duplicate' })
   })
 })
