@@ -14,7 +14,7 @@ export interface KafkaProducer {
 /** Options of {@link createKafkaDispatcher}. */
 export interface KafkaDispatcherOptions {
   producer: KafkaProducer
-  /** Topic prefix; the topic is `${prefix}.${event}`. Default `'ledgerly'`, as in the seed. */
+  /** Topic prefix; the topic is `${prefix}.${event}`. Default `'ledgerly'`, as in Ledgerly's PHP dispatcher. */
   topicPrefix?: string
 }
 
@@ -26,7 +26,7 @@ function messageKey(payload: WebhookPayload): string | undefined {
 }
 
 /**
- * The seed's `KafkaWebhookDispatcher`, in TypeScript: publish `json_encode($payload)` to
+ * Ledgerly's PHP `KafkaWebhookDispatcher`, in TypeScript: publish `json_encode($payload)` to
  * `ledgerly.<event>`. Kafka gives durability and ordering per key, so there is no signing and no HTTP
  * retry here; the consumer side owns processing.
  *

@@ -4,7 +4,7 @@ import { type Scheme, type SecretInput, schemeOption, secretKeys } from './optio
 import { type Body, type RawPayload, toBody } from './payload.js'
 import { MAX_TIMESTAMP_DIGITS } from './timestamp.js'
 
-/** `'compound'` (default): `t=<T>,v1=<hex>`; `'legacy'`: the bare hex of the seed's PHP example. */
+/** `'compound'` (default): `t=<T>,v1=<hex>`; `'legacy'`: the bare hex of Ledgerly's PHP integration example. */
 export type SignatureFormat = 'compound' | 'legacy'
 
 /** Options of {@link createSigner}. */

@@ -1,6 +1,6 @@
 /**
  * `@ledgerly/webhooks-dispatcher`: the reference Ledgerly webhook sender. Signs every attempt, delivers
- * over keep-alive HTTP, retries on the seed's schedule through a pluggable queue.
+ * over keep-alive HTTP, retries on Ledgerly's schedule through a pluggable queue.
  *
  * @module
  */

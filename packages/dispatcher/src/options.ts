@@ -10,7 +10,7 @@ export interface SignedDispatcherOptions {
   url: string | URL
   /** The shared secret; during rotation several, and each attempt carries one `v1` per secret. */
   secret: SecretInput
-  /** `'compound'` (default, `t=…,v1=…`) or `'legacy'` (bare hex, the seed's PHP form; one secret only). */
+  /** `'compound'` (default, `t=…,v1=…`) or `'legacy'` (bare hex, Ledgerly's PHP form; one secret only). */
   format?: SignatureFormat
   /** Per-event retry policies, e.g. `{ entry_persisted: { tries: 5, backoff: [1, 5, 30] } }`. */
   retry?: Record<string, RetryPolicy>

@@ -1,7 +1,7 @@
 import type { DeliveryErrorCode, RetryPolicy } from './types.js'
 
 /**
- * The seed's default: `entry_persisted => ['tries' => 3, 'backoff' => [10, 30, 60]]`, i.e. three attempts
+ * Ledgerly's default (its PHP config): `entry_persisted => ['tries' => 3, 'backoff' => [10, 30, 60]]`, i.e. three attempts
  * in all, 10 s before the first retry and 30 s before the second (60 s would follow a third retry).
  *
  * @example

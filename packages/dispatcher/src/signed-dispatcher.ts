@@ -45,7 +45,7 @@ export interface SignedWebhookDispatcher extends WebhookDispatcher {
 
 /**
  * Builds Ledgerly's default `SignedWebhookDispatcher`: HTTP POST over a keep-alive pool per origin, the
- * GUIDE §2 headers, a fresh signature on every attempt, and the seed's retry schedule.
+ * Ledgerly headers (see the README), a fresh signature on every attempt, and Ledgerly's retry schedule.
  *
  * @example
  * ```ts

@@ -1,5 +1,5 @@
 /**
- * The contract every Ledgerly dispatcher meets, as the seed's `Ledgerly\Core\Contracts\WebhookDispatcher`:
+ * The contract every Ledgerly dispatcher meets, as Ledgerly's PHP `Ledgerly\Core\Contracts\WebhookDispatcher`:
  * take one webhook payload and the event name, and hand it on. HTTP is one transport; Kafka, a queue or a
  * batch writer are others.
  *

@@ -121,7 +121,7 @@ export function inProgressProblem(retryAfterSeconds: number): ProblemResponse {
 
 /**
  * Maps anything an adapter caught to the answer to send: a `WebhookVerificationError` keeps its code and
- * status (GUIDE §2), a refused source address is 403 `FORBIDDEN_SOURCE`, and anything else is 500
+ * status (see the README's error table), a refused source address is 403 `FORBIDDEN_SOURCE`, and anything else is 500
  * `INTERNAL_ERROR` with no detail, so the sender retries and nothing internal leaks.
  *
  * @example

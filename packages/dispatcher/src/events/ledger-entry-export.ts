@@ -21,7 +21,7 @@ export interface LedgerEntryExporter {
 }
 
 /**
- * `LedgerEntryExport` version 1: the nine fields of the seed, in the seed's order, with absent optional
+ * `LedgerEntryExport` version 1: the nine fields Ledgerly documents, in its order, with absent optional
  * fields as `null`, severity defaulting to `"info"` and `created_at` as ISO 8601.
  *
  * @example

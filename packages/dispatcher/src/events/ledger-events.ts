@@ -23,7 +23,7 @@ export type LedgerEntryListener = (created: LedgerEntryCreated) => void | Promis
 
 /** Options of {@link createLedgerEvents}. */
 export interface LedgerEventsOptions {
-  /** When given, every entry goes to it (the seed's `webhook_dispatcher`). Omit to route in listeners. */
+  /** When given, every entry goes to it (Ledgerly's `webhook_dispatcher` setting). Omit to route in listeners. */
   dispatcher?: WebhookDispatcher
   /** The `LedgerEntryExport` version. Default {@link ledgerEntryExportV1}. */
   exporter?: LedgerEntryExporter

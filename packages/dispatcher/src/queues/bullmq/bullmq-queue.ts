@@ -17,7 +17,7 @@ import { connectionOptions, type RedisConnection } from './connection.js'
 export interface BullmqQueueOptions {
   /** Redis: a `redis://` URL, ioredis options, or an ioredis client. */
   connection: RedisConnection
-  /** BullMQ queue name. Default `'ledgerly-webhooks'` (the seed's queue). One queue per endpoint. */
+  /** BullMQ queue name. Default `'ledgerly-webhooks'` (Ledgerly's queue name). One queue per endpoint. */
   queueName?: string
   /** BullMQ key prefix. Default `'bull'`. */
   prefix?: string
