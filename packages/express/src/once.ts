@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { VerifiedWebhook } from '@ledgerly/webhooks'
 import { problem } from '@ledgerly/webhooks/http'
@@ -10,12 +11,17 @@ import { sendProblem } from './answer.js'
 
 const DUPLICATE_BODY = JSON.stringify({ outcome: 'duplicate' })
 
-function settle(idempotency: ResolvedIdempotencyOptions, key: string, operation: StoreOperation): void {
+function settle(
+  idempotency: ResolvedIdempotencyOptions,
+  key: string,
+  token: string,
+  operation: StoreOperation,
+): void {
   const { store, ttlMs, onStoreError } = idempotency
   // Promise.resolve().then: a store method that throws synchronously is caught too. The answer is already
   // sent, so a failing store can only be reported, never change it.
   Promise.resolve()
-    .then(() => (operation === 'complete' ? store.complete(key, ttlMs) : store.release(key)))
+    .then(() => (operation === 'complete' ? store.complete(key, ttlMs, token) : store.release(key, token)))
     .catch(function reportStoreError(error: unknown) {
       try {
         onStoreError(error, operation)
@@ -46,7 +52,9 @@ export async function claimOrAnswer(
   idempotency: ResolvedIdempotencyOptions,
 ): Promise<boolean> {
   const key = idempotencyKey(webhook)
-  const claim = await idempotency.store.claim(key, idempotency.leaseMs)
+  // One token per claim: a late release from a route that outlived its lease cannot free a retry's lease.
+  const token = randomUUID()
+  const claim = await idempotency.store.claim(key, idempotency.leaseMs, token)
   if (claim === 'done') {
     res.statusCode = 200
     res.setHeader('content-type', 'application/json')
@@ -64,7 +72,7 @@ export async function claimOrAnswer(
   }
   if (claim !== 'claimed') throw new TypeError(`ledgerlyWebhook: store.claim returned ${String(claim)}`)
   res.once('finish', function settleClaim() {
-    settle(idempotency, key, res.statusCode >= 200 && res.statusCode < 300 ? 'complete' : 'release')
+    settle(idempotency, key, token, res.statusCode >= 200 && res.statusCode < 300 ? 'complete' : 'release')
   })
   return true
 }

@@ -129,6 +129,35 @@ describe.each(EXPRESS_VERSIONS)('$name', ({ express }) => {
     expect((await first).status).toBe(204)
   })
 
+  it('a route that outlives its lease, then fails → the retry keeps its lease: a third delivery gets 503', async () => {
+    let storeTime = 0
+    const store = memoryStore({ now: () => storeTime })
+    const first = latch()
+    const second = latch()
+    const { port, runs } = await start(
+      async (run, res) => {
+        if (run === 1) await first.opened
+        if (run === 2) await second.opened
+        res.sendStatus(run === 1 ? 500 : 204)
+      },
+      { store, leaseMs: 1_000 },
+    )
+    const firstAnswer = deliver(port, NOW - 20)
+    await expect.poll(() => runs.get('entry-once')).toBe(1)
+    storeTime = 2_000 // the first lease has expired: the sender's retry is processed
+    const retryAnswer = deliver(port, NOW - 10)
+    await expect.poll(() => runs.get('entry-once')).toBe(2)
+    first.open()
+    expect((await firstAnswer).status).toBe(500)
+    // Let the first route's release reach the store before the third delivery claims.
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    const third = await deliver(port)
+    expect([third.status, third.json?.code]).toEqual([503, 'IN_PROGRESS'])
+    expect(runs.get('entry-once')).toBe(2)
+    second.open()
+    expect((await retryAnswer).status).toBe(204)
+  })
+
   it('20 concurrent deliveries of one event → the handler runs once; every answer is 204, 200 or 503', async () => {
     const gate = latch()
     const { port, runs } = await start(async (_run, res) => {
@@ -194,9 +223,9 @@ describe.each(EXPRESS_VERSIONS)('$name', ({ express }) => {
     const reported: string[] = []
     const store = memoryStore()
     const flaky: IdempotencyStore = {
-      claim: (k, l) => store.claim(k, l),
+      claim: (k, l, t) => store.claim(k, l, t),
       complete: () => Promise.reject(new Error('lost')),
-      release: (k) => store.release(k),
+      release: (k, t) => store.release(k, t),
     }
     const { port } = await start((_run, res) => res.sendStatus(204), {
       store: flaky,

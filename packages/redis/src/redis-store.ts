@@ -45,12 +45,22 @@ function assertDuration(value: unknown, name: string, caller: string): asserts v
   }
 }
 
+function assertToken(token: unknown, caller: string): asserts token is string | undefined {
+  if (token === undefined) return
+  if (typeof token !== 'string' || token === '' || token.length > MAX_KEY_LENGTH) {
+    throw new TypeError(
+      `${caller}: the lease token must be a non-empty string of at most ${MAX_KEY_LENGTH} characters`,
+    )
+  }
+}
+
 /**
  * An {@link IdempotencyStore} on Redis, atomic across every process and machine sharing the server: each
- * operation is one Lua script (one round trip). A claim is a key holding this store's owner token with a
- * `PX` lease; completion overwrites it with `done` and a `PX` TTL; release deletes the key only if it
- * still holds this store's own lease, so a late release can neither drop a done mark nor another
- * process's claim.
+ * operation is one Lua script (one round trip). A claim is a key holding `lease:<token>` with a `PX`
+ * lease, where the token is the one the caller passed (`runOnce` makes one per call) or, without one,
+ * this store instance's own; completion overwrites it with `done` and a `PX` TTL; release deletes the key
+ * only if it still holds the lease of the same token, so a late release can drop neither a done mark nor
+ * a lease another delivery took after ours expired, in this process or another.
  *
  * @example
  * ```ts
@@ -74,14 +84,21 @@ export function redisStore(options: RedisStoreOptions): IdempotencyStore {
   }
   const prefix = options.prefix ?? DEFAULT_PREFIX
   if (typeof prefix !== 'string') throw new TypeError('redisStore: "prefix" must be a string')
-  // Identifies this store's leases, so release() only ever deletes a lease it took itself.
-  const owner = `lease:${randomUUID()}`
+  // Stands in for the caller's token when there is none, so direct callers keep the old semantics:
+  // release() then only ever deletes a lease this store instance took itself.
+  const ownToken = randomUUID()
+
+  /** The value a lease holds; the `lease:` prefix keeps any token from reading as the `done` mark. */
+  function leaseValue(token: string | undefined): string {
+    return `lease:${token ?? ownToken}`
+  }
 
   return {
-    async claim(key, leaseMs): Promise<ClaimResult> {
+    async claim(key, leaseMs, token): Promise<ClaimResult> {
       assertKey(key, 'redisStore.claim')
       assertDuration(leaseMs, 'leaseMs', 'redisStore.claim')
-      const result = await runScript(client, CLAIM, prefix + key, [owner, String(leaseMs)])
+      assertToken(token, 'redisStore.claim')
+      const result = await runScript(client, CLAIM, prefix + key, [leaseValue(token), String(leaseMs)])
       if (result === 'claimed' || result === 'in-progress' || result === 'done') return result
       throw new Error(`redisStore.claim: unexpected reply from Redis (${typeof result})`)
     },
@@ -90,9 +107,10 @@ export function redisStore(options: RedisStoreOptions): IdempotencyStore {
       assertDuration(ttlMs, 'ttlMs', 'redisStore.complete')
       await runScript(client, COMPLETE, prefix + key, [String(ttlMs)])
     },
-    async release(key) {
+    async release(key, token) {
       assertKey(key, 'redisStore.release')
-      await runScript(client, RELEASE, prefix + key, [owner])
+      assertToken(token, 'redisStore.release')
+      await runScript(client, RELEASE, prefix + key, [leaseValue(token)])
     },
   }
 }

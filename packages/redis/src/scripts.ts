@@ -12,8 +12,9 @@ function script(source: string): Script {
 }
 
 /**
- * Claim: read and, if free, take the key in one atomic step. ARGV[1] is the lease value (this store's
- * owner token), ARGV[2] the lease in ms. A done mark is the literal `done`; anything else is a lease.
+ * Claim: read and, if free, take the key in one atomic step. ARGV[1] is the lease value (`lease:` and the
+ * claim's token: the caller's, or the store's own without one), ARGV[2] the lease in ms. A done mark is
+ * the literal `done`; anything else is a lease.
  */
 export const CLAIM = script(`local value = redis.call('GET', KEYS[1])
 if not value then
@@ -28,8 +29,9 @@ export const COMPLETE = script(`redis.call('SET', KEYS[1], 'done', 'PX', ARGV[1]
 return 1`)
 
 /**
- * Release: delete only OUR lease. A release arriving after a completion (done) or after our lease expired
- * and another process claimed the key (a different token) changes nothing.
+ * Release: delete only the lease of the same token (ARGV[1], the value CLAIM stored). A release arriving
+ * after a completion (done) or after that lease expired and another delivery claimed the key (a different
+ * token, even from the same process) changes nothing.
  */
 export const RELEASE = script(`if redis.call('GET', KEYS[1]) == ARGV[1] then
   return redis.call('DEL', KEYS[1])

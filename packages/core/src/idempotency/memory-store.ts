@@ -1,5 +1,5 @@
 import type { ClaimResult, IdempotencyStore } from './store.js'
-import { assertDuration, assertKey } from './validate.js'
+import { assertDuration, assertKey, assertToken } from './validate.js'
 
 /**
  * Default bound of {@link memoryStore}: at about 190 bytes an entry (measured), some 18 MiB at most.
@@ -46,6 +46,8 @@ export interface MemoryIdempotencyStore extends IdempotencyStore {
 interface Entry {
   done: boolean
   expiresAt: number
+  /** The lease token of the claim holding the key; `undefined` for a done mark or a claim without one. */
+  token: string | undefined
 }
 
 function maxEntriesOption(value: unknown): number {
@@ -61,7 +63,9 @@ function maxEntriesOption(value: unknown): number {
  * the entry count never exceeds `maxEntries`; at the bound the OLDEST claim is evicted first (expired ones
  * are swept as claims arrive). Eviction only shortens how long duplicates are remembered, so size the
  * bound for your event rate × `ttlMs`. Claims are atomic within one process because a JavaScript thread
- * runs one claim to completion; with several processes or machines use `redisStore`.
+ * runs one claim to completion; with several processes or machines use `redisStore`. A lease keeps the
+ * claim's token, and `release(key, token)` drops only the lease holding that token (without a token, any
+ * lease), so a late release never frees a retry's lease.
  *
  * @example
  * ```ts
@@ -128,15 +132,16 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryIdempotency
     get size() {
       return entries.size
     },
-    async claim(key, leaseMs): Promise<ClaimResult> {
+    async claim(key, leaseMs, token): Promise<ClaimResult> {
       assertKey(key, 'memoryStore.claim')
       assertDuration(leaseMs, 'leaseMs', 'memoryStore.claim')
+      assertToken(token, 'memoryStore.claim')
       const time = now()
       const entry = entries.get(key)
       if (entry && entry.expiresAt > time) return entry.done ? 'done' : 'in-progress'
       if (entry) entries.delete(key)
       sweep(time)
-      insert(key, { done: false, expiresAt: time + leaseMs })
+      insert(key, { done: false, expiresAt: time + leaseMs, token })
       return 'claimed'
     },
     async complete(key, ttlMs) {
@@ -148,13 +153,16 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryIdempotency
       if (entry) {
         entry.done = true
         entry.expiresAt = expiresAt
+        entry.token = undefined
       } else {
-        insert(key, { done: true, expiresAt })
+        insert(key, { done: true, expiresAt, token: undefined })
       }
     },
-    async release(key) {
+    async release(key, token) {
       assertKey(key, 'memoryStore.release')
-      if (entries.get(key)?.done === false) entries.delete(key)
+      assertToken(token, 'memoryStore.release')
+      const entry = entries.get(key)
+      if (entry?.done === false && (token === undefined || entry.token === token)) entries.delete(key)
     },
   }
 }

@@ -20,6 +20,17 @@ export type RunOnceResult<T> =
   | { outcome: 'duplicate' }
   | { outcome: 'in-progress'; retryAfterSeconds: number }
 
+/**
+ * A fresh, unguessable lease token (128 random bits as hex) for one {@link runOnce} call. Web Crypto's
+ * `getRandomValues` exists on Node, Bun, Deno, workers and browsers (unlike `randomUUID`, which browsers
+ * only offer in secure contexts).
+ */
+function leaseToken(): string {
+  let hex = ''
+  for (const byte of crypto.getRandomValues(new Uint8Array(16))) hex += byte.toString(16).padStart(2, '0')
+  return hex
+}
+
 function safely(
   operation: StoreOperation,
   run: () => Promise<void>,
@@ -45,6 +56,10 @@ function safely(
  * retries); a failing `complete` or `release` is reported to `onStoreError` and does not change the
  * outcome, because the handler's work is already done (or already failed).
  *
+ * Each call makes its own lease token and passes it to `claim`, `release` and `complete`, so the release
+ * of a handler that outlived its lease and then failed cannot free the lease a retry took meanwhile (see
+ * `IdempotencyStore`).
+ *
  * @example
  * ```ts
  * import { memoryStore, runOnce } from '@ledgerly/webhooks/idempotency'
@@ -65,7 +80,8 @@ export async function runOnce<T>(
   const { store, leaseMs, ttlMs, retryAfterSeconds, onStoreError } = validateIdempotencyOptions(options)
   if (typeof handler !== 'function') throw new TypeError('runOnce: "handler" must be a function')
   const key = idempotencyKey(webhook)
-  const claim = await store.claim(key, leaseMs)
+  const token = leaseToken()
+  const claim = await store.claim(key, leaseMs, token)
   if (claim === 'done') return { outcome: 'duplicate' }
   if (claim === 'in-progress') return { outcome: 'in-progress', retryAfterSeconds }
   if (claim !== 'claimed') {
@@ -75,9 +91,9 @@ export async function runOnce<T>(
   try {
     value = await handler()
   } catch (error) {
-    await safely('release', () => store.release(key), onStoreError)
+    await safely('release', () => store.release(key, token), onStoreError)
     throw error
   }
-  await safely('complete', () => store.complete(key, ttlMs), onStoreError)
+  await safely('complete', () => store.complete(key, ttlMs, token), onStoreError)
   return { outcome: 'handled', value }
 }

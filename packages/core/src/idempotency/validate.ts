@@ -35,3 +35,13 @@ export function assertDuration(value: unknown, name: string, caller: string): as
     )
   }
 }
+
+/** Throws a TypeError unless `token` is absent or a non-empty string of at most {@link MAX_KEY_LENGTH} characters. */
+export function assertToken(token: unknown, caller: string): asserts token is string | undefined {
+  if (token === undefined) return
+  if (typeof token !== 'string' || token === '' || token.length > MAX_KEY_LENGTH) {
+    throw new TypeError(
+      `${caller}: the lease token must be a non-empty string of at most ${MAX_KEY_LENGTH} characters`,
+    )
+  }
+}

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { DEFAULT_MAX_ENTRIES, memoryStore } from '../../src/idempotency/index.js'
+import { type ClaimResult, DEFAULT_MAX_ENTRIES, memoryStore } from '../../src/idempotency/index.js'
 import { describeStoreContract } from './store-contract.js'
 
 describeStoreContract('memoryStore', () => memoryStore())
@@ -44,6 +44,73 @@ describe('memoryStore: time (injected clock)', () => {
     clock.advance(101)
     for (let index = 0; index < 10; index++) await store.claim(`new-${index}`, 100)
     expect(store.size).toBeLessThan(20)
+  })
+})
+
+/** One call of a lease-token scenario on key `k` (lease 1000 ms, TTL 5000 ms); `undefined` = no token. */
+type TokenStep =
+  | readonly ['claim', token: string | undefined, expected: ClaimResult]
+  | readonly ['advance', ms: number]
+  | readonly ['release' | 'complete', token: string | undefined]
+
+describe('memoryStore: lease tokens (injected clock)', () => {
+  // Each row ends with what a third delivery's claim (token C) sees.
+  test.each<readonly [string, readonly TokenStep[], ClaimResult]>([
+    [
+      'claim(A) expires → claim(B) → claimed; release(A) → claim(C) → in-progress',
+      [
+        ['claim', 'A', 'claimed'],
+        ['advance', 1000],
+        ['claim', 'B', 'claimed'],
+        ['release', 'A'],
+      ],
+      'in-progress',
+    ],
+    [
+      'claim(A) expires → claim(B) → complete(A) → claim(C) → done',
+      [
+        ['claim', 'A', 'claimed'],
+        ['advance', 1000],
+        ['claim', 'B', 'claimed'],
+        ['complete', 'A'],
+      ],
+      'done',
+    ],
+    [
+      'claim(A) → release() without a token → claim(C) → claimed (the old behaviour)',
+      [
+        ['claim', 'A', 'claimed'],
+        ['release', undefined],
+      ],
+      'claimed',
+    ],
+    [
+      'claim() without a token → release(A) → claim(C) → in-progress (a token frees only its own lease)',
+      [
+        ['claim', undefined, 'claimed'],
+        ['release', 'A'],
+      ],
+      'in-progress',
+    ],
+    [
+      'claim(A) → complete → release(A) → claim(C) → done',
+      [
+        ['claim', 'A', 'claimed'],
+        ['complete', undefined],
+        ['release', 'A'],
+      ],
+      'done',
+    ],
+  ])('%s', async (_name, steps, third) => {
+    const clock = manualClock()
+    const store = memoryStore({ now: clock.now })
+    for (const step of steps) {
+      if (step[0] === 'claim') expect(await store.claim('k', 1000, step[1])).toBe(step[2])
+      else if (step[0] === 'advance') clock.advance(step[1])
+      else if (step[0] === 'release') await store.release('k', step[1])
+      else await store.complete('k', 5000, step[1])
+    }
+    expect(await store.claim('k', 1000, 'C')).toBe(third)
   })
 })
 

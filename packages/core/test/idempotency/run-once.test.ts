@@ -7,7 +7,7 @@ import {
   runOnce,
   validateIdempotencyOptions,
 } from '../../src/idempotency/index.js'
-import { deliver, entryBody } from './helpers.js'
+import { deliver, entryBody, gate } from './helpers.js'
 
 const { webhook } = await deliver(entryBody('entry_run_once'))
 
@@ -142,6 +142,80 @@ describe('runOnce', () => {
     const { store, calls } = recordingStore()
     await expect(runOnce(webhook, { store }, 'nope' as never)).rejects.toThrow(TypeError)
     expect(calls).toEqual([])
+  })
+})
+
+describe('runOnce: lease tokens', () => {
+  /** A memory store that records the token each call received. */
+  function tokenStore() {
+    const inner = memoryStore()
+    const tokens: Array<[string, string | undefined]> = []
+    const store: IdempotencyStore = {
+      claim(key, leaseMs, token) {
+        tokens.push(['claim', token])
+        return inner.claim(key, leaseMs, token)
+      },
+      complete(key, ttlMs, token) {
+        tokens.push(['complete', token])
+        return inner.complete(key, ttlMs, token)
+      },
+      release(key, token) {
+        tokens.push(['release', token])
+        return inner.release(key, token)
+      },
+    }
+    return { store, tokens }
+  }
+
+  test.each([
+    ['handler succeeds → claim and complete get one token', () => 'ok', 'complete'],
+    [
+      'handler throws → claim and release get one token',
+      () => {
+        throw new Error('failed')
+      },
+      'release',
+    ],
+  ])('%s, a fresh one per call', async (_name, handler, settle) => {
+    const seen: string[] = []
+    for (let call = 0; call < 2; call++) {
+      const { store, tokens } = tokenStore()
+      await runOnce(webhook, { store }, handler).catch(() => undefined)
+      expect(tokens.map(([operation]) => operation)).toEqual(['claim', settle])
+      expect(tokens[0]![1]).toMatch(/^[0-9a-f]{32}$/)
+      expect(tokens[1]![1]).toBe(tokens[0]![1])
+      seen.push(tokens[0]![1]!)
+    }
+    expect(seen[0]).not.toBe(seen[1])
+  })
+
+  test('first handler outlives its lease, the retry runs, the first then throws → a third delivery → in-progress', async () => {
+    let time = 1_700_000_000_000
+    const store = memoryStore({ now: () => time })
+    const options = { store, leaseMs: 1000 }
+    const [firstStarted, firstFails, retryStarted, retryEnds] = [gate(), gate(), gate(), gate()]
+    const first = runOnce(webhook, options, async function slowThenFails() {
+      firstStarted.open()
+      await firstFails.opened
+      throw new Error('late failure')
+    })
+    await firstStarted.opened
+    time += 1000 // the first lease expires while its handler still runs
+    const retry = runOnce(webhook, options, async function retryHandler() {
+      retryStarted.open()
+      await retryEnds.opened
+      return 'retried'
+    })
+    await retryStarted.opened
+    firstFails.open()
+    await expect(first).rejects.toThrow('late failure')
+
+    const third = vi.fn()
+    expect(await runOnce(webhook, options, third)).toEqual({ outcome: 'in-progress', retryAfterSeconds: 1 })
+    expect(third).not.toHaveBeenCalled()
+    retryEnds.open()
+    expect(await retry).toEqual({ outcome: 'handled', value: 'retried' })
+    expect(await runOnce(webhook, options, third)).toEqual({ outcome: 'duplicate' })
   })
 })
 
