@@ -3,14 +3,15 @@ import type { RedisScriptClient } from './client.js'
 import { redisStore } from './redis-store.js'
 
 /**
- * Default key prefix of {@link redisReplayGuard}.
+ * Default key prefix of {@link redisReplayGuard}. The guard's own keys start with `replay:`, so a sighting
+ * is stored under `ledgerly:webhooks:replay:<scheme>:<digest>`.
  *
  * @example
  * ```ts
  * redisReplayGuard({ client, prefix: `${DEFAULT_REPLAY_PREFIX}billing:` })
  * ```
  */
-export const DEFAULT_REPLAY_PREFIX = 'ledgerly:webhooks:replay:'
+export const DEFAULT_REPLAY_PREFIX = 'ledgerly:webhooks:'
 
 /**
  * Options of {@link redisReplayGuard}.
@@ -23,7 +24,7 @@ export const DEFAULT_REPLAY_PREFIX = 'ledgerly:webhooks:replay:'
 export interface RedisReplayGuardOptions {
   /** An ioredis 5 client, `fromNodeRedis(client)`, or any {@link RedisScriptClient}. */
   client: RedisScriptClient
-  /** Prefix of every key (default `ledgerly:webhooks:replay:`). */
+  /** Prefix of every key (default `ledgerly:webhooks:`; the guard's keys then read `ledgerly:webhooks:replay:…`). */
   prefix?: string
   /** The verifier's tolerance in seconds (default 300): sightings are kept 2 × tolerance + 1 s. */
   toleranceSeconds?: number

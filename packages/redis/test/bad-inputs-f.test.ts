@@ -40,6 +40,18 @@ describe('bad-inputs F31: the same request twice inside the window (Redis)', () 
     // A second instance sharing the Redis sees the replay too.
     expect(await redisReplayGuard({ client, prefix: `${prefix}replay:` })(again)).toBe('replay')
   })
+
+  test('redisReplayGuard with the default prefix → keys ledgerly:webhooks:replay:<scheme>:…, "replay:" once', async () => {
+    const { webhook } = await deliver(entryBody('f31-default-prefix'))
+    expect(await redisReplayGuard({ client })(webhook)).toBe('fresh')
+    const keys = await client.keys('ledgerly:webhooks:replay:*')
+    try {
+      expect(keys.length).toBeGreaterThan(0)
+      for (const key of keys) expect(key).toMatch(/^ledgerly:webhooks:replay:ledgerly:[^:]+$/)
+    } finally {
+      if (keys.length > 0) await client.del(...keys)
+    }
+  })
 })
 
 describe('bad-inputs F32: the same event id re-sent later with a fresh t and signature (Redis)', () => {
