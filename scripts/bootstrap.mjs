@@ -14,7 +14,14 @@ function has(command) {
 
 function run(command) {
   console.log(`\n$ ${command}`)
-  execSync(command, { cwd: root, stdio: 'inherit', env: process.env })
+  try {
+    execSync(command, { cwd: root, stdio: 'inherit', env: process.env })
+  } catch (error) {
+    // The command has printed why it failed; a stack trace of this script would only bury that.
+    const status = error.status || 1
+    console.error(`\n✘ ${command} failed (exit ${status})`)
+    process.exit(status)
+  }
 }
 
 // System packages the full test run needs (Redis for the idempotency and queue tests, PHP for the
