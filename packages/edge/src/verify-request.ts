@@ -4,12 +4,23 @@ import {
   type VerifiedWebhook,
   WebhookVerificationError,
 } from '@ledgerly/webhooks'
-import { clientIp, ForbiddenSourceError, readBodyWithLimit } from '@ledgerly/webhooks/http'
+import { clientIp, drainBody, ForbiddenSourceError, readBodyWithLimit } from '@ledgerly/webhooks/http'
 import type { EdgeSettings, EdgeWebhookOptions } from './settings.js'
 import { settingsFor } from './settings.js'
 
 const USED_HINT =
   'verify the request before anything reads its body (request.json(), request.text(), formData()), or pass request.clone()'
+
+/** `allowedIps`: whether the request's source address is let in (an unknown address is not). */
+function isAllowedSource(settings: EdgeSettings, request: Request, rest: unknown[]): boolean {
+  if (!settings.isAllowed) return true
+  const ip = clientIp(
+    settings.getClientIp(request, ...rest),
+    request.headers.get('x-forwarded-for') ?? undefined,
+    settings.trustProxy,
+  )
+  return ip !== undefined && settings.isAllowed(ip)
+}
 
 /** The verification steps, given validated settings; shared by both public entry points. */
 export async function verifyWith<Events extends EventMap>(
@@ -20,13 +31,12 @@ export async function verifyWith<Events extends EventMap>(
   if (!(request instanceof Request) && typeof (request as Partial<Request>)?.headers?.get !== 'function') {
     throw new TypeError('verifyRequest: pass a Fetch Request')
   }
-  if (settings.isAllowed) {
-    const ip = clientIp(
-      settings.getClientIp(request, ...rest),
-      request.headers.get('x-forwarded-for') ?? undefined,
-      settings.trustProxy,
-    )
-    if (ip === undefined || !settings.isAllowed(ip)) throw new ForbiddenSourceError()
+  if (!isAllowedSource(settings, request, rest)) {
+    // Drained (bounded, never kept) before refusing, so the sender reads the 403 rather than a reset.
+    if (!request.bodyUsed) {
+      await drainBody(request.body, { contentLength: request.headers.get('content-length') })
+    }
+    throw new ForbiddenSourceError()
   }
   if (request.bodyUsed) {
     throw new WebhookVerificationError('PAYLOAD_NOT_RAW', 'The request body was already read', USED_HINT)
@@ -41,7 +51,9 @@ export async function verifyWith<Events extends EventMap>(
 
 /**
  * Verifies a Fetch `Request` carrying a Ledgerly webhook and resolves to the verified webhook. Reads the
- * body itself, refusing it over `maxBodyBytes` while it streams. Rejects with a
+ * body itself, refusing it over `maxBodyBytes` while it streams; a body refused unread (413 on
+ * `Content-Length`, 403) is first drained, bounded and never kept, so the sender can read the answer you
+ * send. Rejects with a
  * `WebhookVerificationError` (`code`, `status`) — or a `ForbiddenSourceError` (403) when `allowedIps` is
  * set and the source is outside it. Options are validated once per options object: keep it in a constant.
  *

@@ -1,6 +1,6 @@
 import { sign } from '@ledgerly/webhooks'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { chunkedUpload } from './support/raw-upload.js'
+import { chunkedUpload, fetchUpload, sizedUpload, type UploadOutcome } from './support/raw-upload.js'
 import { type RunningRuntime, type RuntimeName, startRuntime } from './support/runtimes.js'
 
 const SECRET = 'ledgerly-runtime-test-secret'
@@ -10,7 +10,36 @@ const RUNTIMES: Array<[RuntimeName, 'node' | 'web']> = [
   ['workerd', 'web'],
   ['deno', 'node'],
   ['bun', 'node'],
+  ['node', 'node'],
 ]
+
+const MiB = 1024 * 1024
+/** A refused upload's reset is a race: each case uploads this many times and every one must be answered. */
+const UPLOADS = 5
+
+type Sender = (url: string, headers: Record<string, string>, totalBytes: number) => Promise<UploadOutcome>
+const SENDERS: Array<[string, Sender]> = [
+  ['raw socket (writes it all, then reads)', sizedUpload],
+  ['Node fetch (undici, as the dispatcher)', fetchUpload],
+]
+
+/** Refusals answered without reading the body: what is refused, the route, the status, the problem code. */
+const REFUSALS: Array<[string, string, number, string]> = [
+  ['over maxBodyBytes', '', 413, 'PAYLOAD_TOO_LARGE'],
+  ['outside allowedIps', '/allowlisted', 403, 'FORBIDDEN_SOURCE'],
+]
+/** Sizes past what loopback socket buffers absorb, and under the 16 MiB drain budget. */
+const SIZES: Array<[string, number]> = [
+  ['1 MiB', 1 * MiB],
+  ['8 MiB', 8 * MiB],
+]
+
+/** `[size, refusal, sender, status, route, code, bytes, send]`: every refusal, size and sender. */
+const REFUSED_UPLOADS = REFUSALS.flatMap(([refusal, route, status, code]) =>
+  SIZES.flatMap(([size, bytes]) =>
+    SENDERS.map(([sender, send]) => [size, refusal, sender, status, route, code, bytes, send] as const),
+  ),
+)
 
 describe.each(RUNTIMES)('withLedgerlyWebhook inside a real %s process', (name, backend) => {
   let runtime: RunningRuntime
@@ -51,6 +80,24 @@ describe.each(RUNTIMES)('withLedgerlyWebhook inside a real %s process', (name, b
     })
     expect(again.status).toBe(200)
   })
+
+  it.each(REFUSED_UPLOADS)(
+    '%s with Content-Length, %s, %s → %i read every time, no EPIPE/ECONNRESET',
+    async (_size, _refusal, _sender, status, route, code, bytes, send) => {
+      const headers = await sign('x', { secret: SECRET })
+      const unanswered: string[] = []
+      for (let i = 0; i < UPLOADS; i++) {
+        const outcome = await send(runtime.url + route, headers, bytes)
+        if (outcome.status !== status || !outcome.text.includes(code)) {
+          unanswered.push(`status ${outcome.status} ${outcome.error ?? ''}`.trim())
+        }
+      }
+      expect(unanswered.length, `unanswered uploads: ${unanswered.join('; ')}`).toBe(0)
+      const again = await fetchUpload(runtime.url, await sign(BODY, { secret: SECRET }), BODY)
+      expect(again.status, `the next request: ${again.error}`).toBe(200)
+    },
+    60_000,
+  )
 
   it('chunked body (no Content-Length) far over maxBodyBytes → 413, and the process keeps serving', async () => {
     const response = await chunkedUpload(runtime.url, await sign('x', { secret: SECRET }), 2 * 1024 * 1024)

@@ -20,6 +20,27 @@ function handlerWith(options: Partial<EdgeWebhookOptions> = {}) {
   return { handle, calls }
 }
 
+const MiB = 1024 * 1024
+
+/** A body of 1 KiB chunks (1 MiB when endless) pulled only on demand, counting what was pulled. */
+function countedBody(chunks: number | undefined) {
+  const state = { pulled: 0, cancelled: false, stream: undefined as unknown as ReadableStream<Uint8Array> }
+  state.stream = new ReadableStream<Uint8Array>(
+    {
+      pull(controller) {
+        if (state.pulled === chunks) return controller.close()
+        state.pulled++
+        controller.enqueue(new Uint8Array(chunks === undefined ? MiB : 1024))
+      },
+      cancel() {
+        state.cancelled = true
+      },
+    },
+    { highWaterMark: 0 },
+  )
+  return state
+}
+
 async function problemOf(response: Response): Promise<{ code?: string; status?: number }> {
   expect(response.headers.get('content-type')).toBe('application/problem+json')
   return response.json()
@@ -41,13 +62,58 @@ describe('withLedgerlyWebhook', () => {
     }
   })
 
-  it('D25 Content-Length over maxBodyBytes → 413 without reading', async () => {
-    const { handle } = handlerWith({ maxBodyBytes: 16 })
-    const request = requestFor(URL, { headers: [...SIGNED, ['content-length', '17']], body: 'x'.repeat(17) })
-    const response = await handle(request)
-    expect(response.status).toBe(413)
-    expect(request.bodyUsed).toBe(false)
-  })
+  it.each<[string, Partial<EdgeWebhookOptions>, string, number | undefined, number, number, boolean]>([
+    // name, options, Content-Length, chunks in the body (undefined: endless), status, chunks pulled, cancelled
+    ['Content-Length over maxBodyBytes', { maxBodyBytes: 16 }, '4096', 4, 413, 4, false],
+    [
+      'Content-Length over the 16 MiB drain budget',
+      { maxBodyBytes: 16 },
+      `${32 * MiB}`,
+      undefined,
+      413,
+      0,
+      true,
+    ],
+    ['a source outside allowedIps', { allowedIps: ['10.0.0.0/8'] }, '4096', 4, 403, 4, false],
+    [
+      'a source outside allowedIps, endless body',
+      { allowedIps: ['10.0.0.0/8'] },
+      '',
+      undefined,
+      403,
+      17,
+      true,
+    ],
+    [
+      'a source outside allowedIps, Content-Length over 16 MiB',
+      { allowedIps: ['10.0.0.0/8'] },
+      `${32 * MiB}`,
+      undefined,
+      403,
+      0,
+      true,
+    ],
+  ])(
+    'D25 %s → answered after the body is drained (≤ 16 MiB, never kept), else cancelled unread',
+    async (_name, options, contentLength, chunks, status, pulled, cancelled) => {
+      const { handle, calls } = handlerWith(options)
+      const body = countedBody(chunks)
+      const headers: Array<[string, string]> = contentLength
+        ? [...SIGNED, ['content-length', contentLength]]
+        : SIGNED
+      const request = new Request(URL, {
+        method: 'POST',
+        headers,
+        body: body.stream,
+        duplex: 'half',
+      } as RequestInit)
+      const response = await handle(request)
+      expect(response.status).toBe(status)
+      expect(body.pulled).toBe(pulled)
+      expect(body.cancelled).toBe(cancelled)
+      expect(calls).toEqual([])
+    },
+  )
 
   it('D25 endless stream, no Content-Length → 413; the rest is drained (bounded, never kept) and cancelled', async () => {
     const { handle } = handlerWith({ maxBodyBytes: 4096 })

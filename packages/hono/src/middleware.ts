@@ -3,6 +3,7 @@ import {
   type AdapterOptions,
   answerFor,
   clientIp,
+  drainBody,
   ForbiddenSourceError,
   validateAdapterOptions,
 } from '@ledgerly/webhooks/http'
@@ -24,6 +25,19 @@ export interface HonoWebhookOptions extends AdapterOptions {
 /** The Hono environment the middleware adds: `c.get('ledgerly')` is the verified webhook. */
 export interface LedgerlyVariables<Events extends EventMap = LedgerlyEvents> {
   Variables: { ledgerly: VerifiedWebhook<Events> }
+}
+
+/**
+ * Answers a request from outside `allowedIps` (403) only after reading and dropping its body, bounded by
+ * `drainBody`'s budget: a runtime that closes the connection with the upload unread (workerd) makes a
+ * sender still writing see EPIPE instead of the 403, and retry. On `@hono/node-server`, an untouched Node
+ * request is left alone: node-server drains unread bodies itself after answering.
+ */
+async function refuseSource(c: Context): Promise<never> {
+  if (!untouchedIncoming(c.env) && !c.req.raw.bodyUsed) {
+    await drainBody(c.req.raw.body, { contentLength: c.req.header('content-length') })
+  }
+  throw new ForbiddenSourceError()
 }
 
 /**
@@ -60,7 +74,7 @@ export function ledgerlyWebhook<Events extends EventMap = LedgerlyEvents>(
     try {
       if (isAllowed) {
         const ip = clientIp(getClientIp(c), c.req.header('x-forwarded-for'), trustProxy)
-        if (ip === undefined || !isAllowed(ip)) throw new ForbiddenSourceError()
+        if (ip === undefined || !isAllowed(ip)) await refuseSource(c)
       }
       const incoming = untouchedIncoming(c.env)
       const payload = await readRawBody(c.req, maxBodyBytes, incoming)

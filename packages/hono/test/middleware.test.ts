@@ -220,4 +220,24 @@ describe('allowedIps through app.request()', () => {
       expect(calls).toEqual([])
     }
   })
+
+  // A runtime that closes the connection over an unread upload (workerd) makes the sender see EPIPE, not
+  // the 403, and retry: the body is read to its end (and dropped) before answering.
+  it('peer outside the list, body still streaming → 403 once the body has been read to its end', async () => {
+    const { app } = appWith({ allowedIps: ['10.0.0.0/8'], getClientIp: () => '192.0.2.1' })
+    let pulled = 0
+    let ended = false
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (++pulled > 64) {
+          ended = true
+          controller.close()
+        } else controller.enqueue(new Uint8Array(16 * 1024))
+      },
+    })
+    const request = new Request(URL, { method: 'POST', body, duplex: 'half' } as RequestInit)
+    const response = await app.request(request)
+    expect(response.status).toBe(403)
+    expect(ended).toBe(true)
+  })
 })

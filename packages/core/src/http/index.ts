@@ -1,6 +1,7 @@
 /**
  * `@ledgerly/webhooks/http`: what every adapter (Express, Hono, edge) shares — option validation,
- * `application/problem+json` answers, the source-address allowlist and a size-limited body reader.
+ * `application/problem+json` answers, the source-address allowlist, a size-limited body reader and a
+ * bounded drain for answering without the body.
  * No `node:` import, so it runs on edge runtimes too.
  *
  * @module
@@ -15,6 +16,7 @@ export {
 } from './adapter-options.js'
 export { answerFor } from './answer.js'
 export { clientIp } from './client-ip.js'
+export { type DrainOptions, drainBody } from './drain-body.js'
 export { createIpAllowlist } from './ip-allowlist.js'
 export {
   ForbiddenSourceError,

@@ -1,5 +1,12 @@
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { readBodyWithLimit } from '../../src/http/index.js'
+import { type CountedStreamOptions, countedStream } from './support/counted-stream.js'
+
+const MiB = 1024 * 1024
+
+afterEach(() => {
+  vi.useRealTimers()
+})
 
 function streamOf(chunks: number[], onPull?: () => void): ReadableStream<Uint8Array> {
   let index = 0
@@ -57,19 +64,48 @@ describe('readBodyWithLimit', () => {
     expect(cancelled).toBe(true)
   })
 
-  it('a stalled upload past the limit → refused within the drain deadline', async () => {
-    const stalled = new ReadableStream<Uint8Array>({
-      start(controller) {
-        controller.enqueue(new Uint8Array(2048))
-      },
+  it('readBodyWithLimit(stalled upload past the limit) → refused once the 2 s drain deadline passes', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+    const stalled = countedStream({ chunkBytes: 2048, stallAfter: 1 })
+    let code: string | undefined
+    void codeOf(readBodyWithLimit(stalled.stream, null, 1024)).then((refused) => {
+      code = refused
     })
-    expect(await codeOf(readBodyWithLimit(stalled, null, 1024))).toBe('PAYLOAD_TOO_LARGE')
+    while (stalled.chunksPulled < 1) await new Promise((resolve) => setImmediate(resolve))
+    await vi.advanceTimersByTimeAsync(1_999)
+    expect(code).toBeUndefined()
+    await vi.advanceTimersByTimeAsync(1)
+    expect(code).toBe('PAYLOAD_TOO_LARGE')
+    expect(stalled.cancelled).toBe(true)
   })
 
-  it('Content-Length above the limit → refused without pulling a chunk', async () => {
-    let pulls = 0
-    const stream = streamOf([5], () => pulls++)
-    expect(await codeOf(readBodyWithLimit(stream, '1000', 10))).toBe('PAYLOAD_TOO_LARGE')
-    expect(pulls).toBeLessThanOrEqual(1)
+  it.each<[string, string, CountedStreamOptions, number, boolean]>([
+    // name, Content-Length, body, chunks pulled, cancelled
+    ['a body of the declared size', '4096', { chunkBytes: 1024, chunks: 4 }, 4, false],
+    ['a body longer than declared', '4096', { chunkBytes: MiB }, 17, true],
+    ['a Content-Length above the 16 MiB drain budget', `${16 * MiB + 1}`, { chunkBytes: 1024 }, 0, true],
+  ])(
+    'readBodyWithLimit(Content-Length above the limit, %s) → 413 once drained (≤ 16 MiB), else cancelled',
+    async (_name, contentLength, source, pulled, cancelled) => {
+      const body = countedStream(source)
+      expect(await codeOf(readBodyWithLimit(body.stream, contentLength, 1000))).toBe('PAYLOAD_TOO_LARGE')
+      expect(body.chunksPulled).toBe(pulled)
+      expect(body.cancelled).toBe(cancelled)
+    },
+  )
+
+  it('readBodyWithLimit(limit passed mid-stream) → the chunks read before it are not kept while the rest drains', async () => {
+    let aliveMidway = -1
+    const body = countedStream({
+      chunkBytes: MiB,
+      onPull(pulled) {
+        // 8 chunks were kept under the 8 MiB limit; the 9th passed it. By the 14th, all but the last two
+        // handed out must be collectable.
+        if (pulled === 14) aliveMidway = body.alive(pulled - 2)
+      },
+    })
+    expect(await codeOf(readBodyWithLimit(body.stream, null, 8 * MiB))).toBe('PAYLOAD_TOO_LARGE')
+    expect(aliveMidway).toBe(0)
+    expect(body.cancelled).toBe(true)
   })
 })

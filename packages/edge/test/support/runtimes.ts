@@ -1,6 +1,7 @@
 /**
- * Starts a real workerd, Deno or Bun process serving a bundled Fetch handler on a loopback port. The
- * binaries come from this package's devDependencies; a missing one fails the test with a clear message.
+ * Starts a real workerd, Deno, Bun or Node process serving a bundled Fetch handler on a loopback port
+ * (Node through a plain node:http bridge, runtimes/node.ts). The binaries come from this package's
+ * devDependencies (Node is the one running the tests); a missing one fails the test with a clear message.
  */
 import { type ChildProcess, spawn } from 'node:child_process'
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
@@ -10,7 +11,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
 
-export type RuntimeName = 'workerd' | 'deno' | 'bun'
+export type RuntimeName = 'workerd' | 'deno' | 'bun' | 'node'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const packageRoot = join(here, '..', '..')
@@ -18,6 +19,7 @@ const tmp = join(packageRoot, '.tmp')
 const require = createRequire(import.meta.url)
 
 function binary(name: RuntimeName): string {
+  if (name === 'node') return process.execPath
   const relative = { workerd: 'bin/workerd', deno: 'deno', bun: 'bin/bun.exe' }[name]
   let path: string
   try {
@@ -41,7 +43,7 @@ export async function bundle(name: RuntimeName, secret: string): Promise<string>
     format: 'esm',
     platform: 'neutral',
     mainFields: ['module', 'main'],
-    // workerd resolves like a browser (Web Crypto build); Deno and Bun resolve npm packages with the
+    // workerd resolves like a browser (Web Crypto build); Deno, Bun and Node resolve npm packages with the
     // `node` condition, so they get the node:crypto build, exactly as an app importing us would.
     conditions: name === 'workerd' ? ['workerd', 'worker', 'browser'] : [name, 'node'],
     external: ['node:*'],
