@@ -4,6 +4,9 @@ import { runOnce } from '@ledgerly/webhooks/idempotency'
 import { type EdgeWebhookOptions, settingsFor } from './settings.js'
 import { verifyWith } from './verify-request.js'
 
+/** What a delivery of an event already handled gets, as from the Express and Hono adapters. */
+const DUPLICATE_BODY = '{"outcome":"duplicate"}'
+
 /** Your code for one verified webhook. Return a `Response`, or nothing for `204 No Content`. */
 export type WebhookHandler<Events extends EventMap, Args extends unknown[]> = (
   webhook: VerifiedWebhook<Events>,
@@ -87,7 +90,10 @@ export function withLedgerlyWebhook<
         return response
       })
       if (result.outcome === 'handled') return result.value
-      if (result.outcome === 'duplicate') return new Response(null, { status: 200 })
+      // The same answer as the Express and Hono adapters: the sender's log shows why nothing ran.
+      if (result.outcome === 'duplicate') {
+        return new Response(DUPLICATE_BODY, { status: 200, headers: { 'content-type': 'application/json' } })
+      }
       const answer = inProgressProblem(result.retryAfterSeconds)
       return new Response(answer.body, { status: answer.status, headers: answer.headers })
     } catch (error) {

@@ -28,6 +28,8 @@ describe('withLedgerlyWebhook(handler, { idempotency })', () => {
     const first = await handle(delivery(T, [['x-ledgerly-delivery', 'a']]))
     const second = await handle(delivery(T + 20, [['x-ledgerly-delivery', 'b']]))
     expect([first.status, second.status]).toEqual([201, 200])
+    expect(second.headers.get('content-type')).toMatch(/^application\/json/)
+    expect(await second.json()).toEqual({ outcome: 'duplicate' })
     expect(runs()).toBe(1)
   })
 

@@ -46,11 +46,11 @@ describe('README examples', () => {
     expect(await forged.json()).toMatchObject({ code: 'SIGNATURE_MISMATCH' })
   })
 
-  it('idempotency: the same event twice → the second is a 200 duplicate with an empty body', async () => {
+  it('idempotency: the same event twice → the second is 200 {"outcome":"duplicate"}', async () => {
     const POST = await loadExample('idempotency')
     expect((await POST(request(SECRET, 'readme-2'))).status).toBe(200)
     const again = await POST(request(SECRET, 'readme-2'))
     expect(again.status).toBe(200)
-    expect(await again.text()).toBe('')
+    expect(await again.json()).toEqual({ outcome: 'duplicate' })
   })
 })
