@@ -174,7 +174,7 @@ describe('ledgerly-webhooks CLI (the built bin)', () => {
     [['send', '--url', 'http://x/', '--secret', secret, '--backoff', '1,,2'], /--backoff must be/],
     [['send', '--url', 'http://x/', '--secret', secret, '--tries', '0'], /--tries must be/],
     [['sign', '--secret', secret], /--file is required/],
-    [['sign', '--file', bodyFile, '--bogus'], /Unknown option '--bogus'/],
+    [['sign', '--file', bodyFile, '--bogus'], /unknown flag --bogus/],
     [['send', '--url', 'ftp://x/', '--secret', secret], /http or https/],
     [['worker', '--secret', secret], /--redis and --url are required/],
     [['worker', '--redis', 'http://x', '--url', 'http://x/', '--secret', secret], /redis: or rediss:/],

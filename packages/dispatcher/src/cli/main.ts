@@ -1,62 +1,77 @@
 #!/usr/bin/env node
-import { UsageError } from './args.js'
-import { listenCommand } from './commands/listen.js'
-import { secretCommand } from './commands/secret.js'
-import { sendCommand } from './commands/send.js'
-import { signCommand } from './commands/sign.js'
-import { verifyCommand } from './commands/verify.js'
-import { workerCommand } from './commands/worker.js'
+import { readFileSync } from 'node:fs'
+import type { Command } from './command.js'
+import { listen } from './commands/listen.js'
+import { secret } from './commands/secret.js'
+import { send } from './commands/send.js'
+import { sign } from './commands/sign.js'
+import { verify } from './commands/verify.js'
+import { worker } from './commands/worker.js'
+import { commandHelp, overview } from './help.js'
+import { EXIT, reportError, reportUsage } from './report.js'
+import { closest } from './suggest.js'
 
-const HELP = `ledgerly-webhooks <command> [flags]
+const COMMANDS: readonly Command[] = [secret, sign, verify, send, listen, worker]
 
-  secret                                     print a new random secret
-  sign   --secret S --file body.json [--url U] [--timestamp T] [--legacy]
-                                             print signed headers and a ready curl command
-  verify --secret S --headers h.txt --file body [--tolerance SECONDS]
-                                             check a captured request; prints ok or the error code
-  send   --url URL --secret S [--event E] [--count N] [--tries N] [--backoff 10,30,60]
-         [--timeout SECONDS] [--file body.json] [--legacy]
-                                             deliver events with retries; exit 1 on permanent failure
-  listen --port P --secret S [--host H] [--tolerance SECONDS]
-                                             a local verifying receiver that prints each event
-  worker --redis URL --url ENDPOINT --secret S [--queue ledgerly-webhooks] [--concurrency N]
-         [--tries N] [--backoff 10,30,60] [--backoff-scale X] [--timeout SECONDS]
-         [--stalled-interval MS] [--lock-duration MS] [--legacy] [--quiet]
-                                             a BullMQ worker delivering queued attempts (needs bullmq)
+const isHelp = (arg: string | undefined) => arg === '--help' || arg === '-h'
 
---secret may be omitted when LEDGERLY_WEBHOOK_SECRET is set. Exit codes: 0 ok, 1 failure, 2 usage.
-`
+/** `--help` or `-h` among a command's flags (not after a `--`, where nothing is a flag). */
+function asksHelp(argv: string[]): boolean {
+  const end = argv.indexOf('--')
+  return (end === -1 ? argv : argv.slice(0, end)).some(isHelp)
+}
 
-const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
-  secret: secretCommand,
-  sign: signCommand,
-  verify: verifyCommand,
-  send: sendCommand,
-  listen: listenCommand,
-  worker: workerCommand,
+function findCommand(name: string): Command | undefined {
+  return COMMANDS.find((command) => command.name === name)
+}
+
+/** `unknown command "sned" (did you mean "send"?)`, pointing at the command list. */
+function unknownCommand(name: string): number {
+  const guess = closest(
+    name,
+    COMMANDS.map((command) => command.name),
+  )
+  return reportUsage(`unknown command "${name}"${guess ? ` (did you mean "${guess}"?)` : ''}`)
+}
+
+function version(): string {
+  // The bundle runs from dist/, next to package.json's folder.
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'))
+  return `${pkg.name} ${pkg.version}\n`
+}
+
+/** `help`, `help <command>`. */
+function help(topic: string | undefined): number {
+  if (topic === undefined || isHelp(topic)) {
+    process.stdout.write(overview(COMMANDS))
+    return EXIT.ok
+  }
+  const command = findCommand(topic)
+  if (!command) return unknownCommand(topic)
+  process.stdout.write(commandHelp(command))
+  return EXIT.ok
 }
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv
-  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
-    process.stdout.write(HELP)
-    return name === undefined ? 2 : 0
+  if (name === undefined) {
+    // Nothing asked: the command list, on stderr since this is a usage error.
+    process.stderr.write(overview(COMMANDS))
+    return EXIT.usage
   }
-  const command = COMMANDS[name]
-  if (!command) {
-    process.stderr.write(`unknown command "${name}"\n\n${HELP}`)
-    return 2
+  if (name === 'help') return help(rest[0])
+  if (isHelp(name)) return help(undefined)
+  if (name === '--version' || name === '-v' || name === '-V') {
+    process.stdout.write(version())
+    return EXIT.ok
   }
+  const command = findCommand(name)
+  if (!command) return unknownCommand(name)
+  if (asksHelp(rest)) return help(name)
   try {
-    return await command(rest)
+    return await command.run(rest)
   } catch (error) {
-    if (error instanceof UsageError) {
-      process.stderr.write(`error: ${error.message}\n\n${HELP}`)
-      return 2
-    }
-    const code = (error as { code?: unknown }).code
-    process.stderr.write(`error${typeof code === 'string' ? ` ${code}` : ''}: ${(error as Error).message}\n`)
-    return 1
+    return reportError(error, name)
   }
 }
 

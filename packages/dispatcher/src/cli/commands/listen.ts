@@ -1,6 +1,27 @@
-import { createServer, type IncomingMessage } from 'node:http'
-import { createVerifier, DEFAULT_MAX_PAYLOAD_BYTES, isWebhookVerificationError } from '@ledgerly/webhooks'
-import { checked, flags, integerFlag, secretFlag, UsageError } from '../args.js'
+import { createServer, type IncomingMessage, type Server } from 'node:http'
+import {
+  createVerifier,
+  DEFAULT_MAX_PAYLOAD_BYTES,
+  DEFAULT_TOLERANCE_SECONDS,
+  isWebhookVerificationError,
+} from '@ledgerly/webhooks'
+import { flags, integerFlag, secretFlag } from '../args.js'
+import { type Command, secretSpec } from '../command.js'
+import { Failure, isOperational } from '../errors.js'
+import { checked } from '../library-messages.js'
+import { reportError } from '../report.js'
+
+const FLAGS = {
+  port: { type: 'string', value: 'PORT', help: 'port to listen on; 0 picks a free one', default: '3000' },
+  host: { type: 'string', value: 'HOST', help: 'address to bind; 0.0.0.0 for all', default: '127.0.0.1' },
+  secret: secretSpec(true),
+  tolerance: {
+    type: 'string',
+    value: 'SECONDS',
+    help: 'largest accepted age of a signature',
+    default: String(DEFAULT_TOLERANCE_SECONDS),
+  },
+} as const
 
 /** Reads the body up to `max` bytes; undefined when it is larger (the caller answers 413). */
 async function readBody(request: IncomingMessage, max: number): Promise<Uint8Array | undefined> {
@@ -14,21 +35,41 @@ async function readBody(request: IncomingMessage, max: number): Promise<Uint8Arr
   return new Uint8Array(Buffer.concat(chunks))
 }
 
+/** Why the server could not start, in terms of the flags that chose the address. */
+function listenFailure(error: NodeJS.ErrnoException, host: string, port: number): Error {
+  switch (error.code) {
+    case 'EADDRINUSE':
+      return new Failure(
+        `--port ${port} is already in use on ${host}; pick another (--port 0 picks a free one)`,
+      )
+    case 'EACCES':
+      return new Failure(`no permission to listen on --port ${port} (ports below 1024 usually need root)`)
+    case 'EADDRNOTAVAIL':
+      return new Failure(`--host ${host} is not an address of this machine`)
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return new Failure(`--host ${host} does not resolve to an address (${error.code})`)
+    default:
+      return error
+  }
+}
+
+function startListening(server: Server, port: number, host: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once('error', (error) => reject(listenFailure(error, host, port)))
+    server.listen(port, host, resolve)
+  })
+}
+
 /**
  * `ledgerly-webhooks listen --port P --secret S`: a local verifying receiver. Prints each event (and each
  * rejection with its code), answers with the statuses of GUIDE §2, and reports duplicates by event + id.
  */
-export async function listenCommand(argv: string[]): Promise<number> {
-  const values = flags(argv, {
-    port: { type: 'string', default: '3000' },
-    host: { type: 'string', default: '127.0.0.1' },
-    secret: { type: 'string', multiple: true },
-    tolerance: { type: 'string' },
-  })
+async function listenCommand(argv: string[]): Promise<number> {
+  const values = flags(argv, FLAGS)
   const secret = secretFlag(values.secret)
-  const port = integerFlag(values.port, 3000, 'port', 0)
-  if (port > 65_535) throw new UsageError(`--port must be 0 to 65535, got "${values.port}"`)
-  const tolerance = integerFlag(values.tolerance, 300, 'tolerance', 0)
+  const port = integerFlag(values.port, 'port', 0, 65_535)
+  const tolerance = integerFlag(values.tolerance, 'tolerance', 0)
   const verifier = checked(() => createVerifier({ secret, tolerance }))
   const seen = new Set<string>()
   const say = (text: string) => process.stdout.write(`${text}\n`)
@@ -49,16 +90,15 @@ export async function listenCommand(argv: string[]): Promise<number> {
       say(`✔ ${webhook.event} id=${webhook.id} attempt=${attempt}${duplicate ? ' (duplicate, ignored)' : ''}`)
       response.writeHead(200, { 'content-type': 'text/plain' }).end(duplicate ? 'duplicate' : 'ok')
     } catch (error) {
+      // A client that hangs up mid-body is not news; anything else unexpected is a bug here: show its stack.
+      if (!isWebhookVerificationError(error) && !isOperational(error)) reportError(error, 'listen')
       const code = isWebhookVerificationError(error) ? error.code : 'INTERNAL_ERROR'
       const status = isWebhookVerificationError(error) ? error.status : 500
       say(`✘ ${code} (HTTP ${status})`)
       if (!response.headersSent) response.writeHead(status, { 'content-type': 'text/plain' }).end(code)
     }
   })
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(port, values.host, resolve)
-  })
+  await startListening(server, port, values.host)
   const address = server.address()
   const actualPort = typeof address === 'object' && address ? address.port : port
   // Handlers before the ready line: a supervisor may signal as soon as it reads it.
@@ -70,4 +110,22 @@ export async function listenCommand(argv: string[]): Promise<number> {
   say(`listening on http://${values.host}:${actualPort}/ (Ctrl-C to stop)`)
   await stopped
   return 0
+}
+
+export const listen: Command = {
+  name: 'listen',
+  summary: `a local verifying receiver that prints each event (port ${FLAGS.port.default} by default)`,
+  usage: 'listen [flags]',
+  description: [
+    'Runs a local receiver that verifies each request and prints each event, or the code it was refused',
+    'with. Duplicates (same event + id) are flagged. It answers like a real receiver: 200 (also for a',
+    `duplicate), 400/401 for a bad request or signature, 413 above ${DEFAULT_MAX_PAYLOAD_BYTES / 1024 / 1024} MiB. Stop it with Ctrl-C.`,
+  ].join('\n'),
+  flags: FLAGS,
+  examples: [
+    'ledgerly-webhooks listen',
+    'ledgerly-webhooks listen --port 8080 --host 0.0.0.0 --tolerance 600',
+  ],
+  exits: '0 stopped by Ctrl-C or SIGTERM, 1 could not listen (e.g. port in use), 2 usage error.',
+  run: listenCommand,
 }

@@ -2,18 +2,28 @@ import { randomUUID } from 'node:crypto'
 import { ledgerEntryExportV1 } from '../../events/ledger-entry-export.js'
 import { bodyText, eventOption } from '../../payload.js'
 import { memoryQueue } from '../../queues/memory-queue.js'
-import { DEFAULT_RETRY } from '../../retry.js'
 import { createSignedDispatcher } from '../../signed-dispatcher.js'
 import {
   backoffFlag,
-  checked,
   flags,
   integerFlag,
+  legacySecret,
   numberFlag,
   readFileFlag,
   secretFlag,
-  UsageError,
 } from '../args.js'
+import { type Command, secretSpec } from '../command.js'
+import { DELIVERY_FLAGS } from '../delivery-flags.js'
+import { checked } from '../library-messages.js'
+
+const FLAGS = {
+  url: { type: 'string', value: 'URL', help: 'the endpoint to deliver to (http or https)', required: true },
+  secret: secretSpec(true),
+  event: { type: 'string', value: 'NAME', help: 'event name of each delivery', default: 'entry_persisted' },
+  count: { type: 'string', value: 'N', help: 'how many sample entries to send', default: '1' },
+  file: { type: 'string', value: 'PATH', help: "send this file's exact bytes instead of a sample entry" },
+  ...DELIVERY_FLAGS,
+} as const
 
 function sampleBody(event: string, index: number): Record<string, unknown> {
   const data = ledgerEntryExportV1.export({
@@ -32,42 +42,29 @@ function sampleBody(event: string, index: number): Record<string, unknown> {
  * `ledgerly-webhooks send --url URL --secret S …`: dispatches sample events (or `--file`), prints every
  * attempt, and exits 1 if any delivery failed permanently.
  */
-export async function sendCommand(argv: string[]): Promise<number> {
-  const values = flags(argv, {
-    url: { type: 'string' },
-    secret: { type: 'string', multiple: true },
-    event: { type: 'string', default: 'entry_persisted' },
-    count: { type: 'string' },
-    tries: { type: 'string' },
-    backoff: { type: 'string' },
-    timeout: { type: 'string' },
-    file: { type: 'string' },
-    legacy: { type: 'boolean', default: false },
-  })
-  if (!values.url) throw new UsageError('--url is required')
+async function sendCommand(argv: string[]): Promise<number> {
+  const values = flags(argv, FLAGS)
   const secret = secretFlag(values.secret)
-  const count = integerFlag(values.count, 1, 'count', 1)
-  const policy = {
-    tries: integerFlag(values.tries, DEFAULT_RETRY.tries, 'tries', 1),
-    backoff: backoffFlag(values.backoff, DEFAULT_RETRY.backoff),
-  }
+  legacySecret(secret, values.legacy)
+  const count = integerFlag(values.count, 'count', 1)
+  const policy = { tries: integerFlag(values.tries, 'tries', 1), backoff: backoffFlag(values.backoff) }
+  const timeout = numberFlag(values.timeout, 'timeout', 0.001)
   checked(() => eventOption(values.event))
   // Bytes, not text: invalid UTF-8 is refused here instead of being replaced before it is signed.
   const fileBody = values.file ? await readFileFlag(values.file, 'file') : undefined
   if (fileBody) checked(() => bodyText(fileBody))
-  let dispatcher: ReturnType<typeof createSignedDispatcher>
-  try {
-    dispatcher = createSignedDispatcher({
+  // Our own constant: outside `checked`, since a failure here would be a bug, not the user's input.
+  const queue = memoryQueue({ concurrency: 50 })
+  const dispatcher = checked(() =>
+    createSignedDispatcher({
       url: values.url,
       secret,
       format: values.legacy ? 'legacy' : 'compound',
       defaultRetry: policy,
-      timeout: numberFlag(values.timeout, 30, 'timeout', 0.001),
-      queue: memoryQueue({ concurrency: 50 }),
-    })
-  } catch (error) {
-    throw new UsageError((error as Error).message)
-  }
+      timeout,
+      queue,
+    }),
+  )
 
   const say = (text: string) => process.stdout.write(`${text}\n`)
   const failures: string[] = []
@@ -101,4 +98,21 @@ export async function sendCommand(argv: string[]): Promise<number> {
     return 1
   }
   return 0
+}
+
+export const send: Command = {
+  name: 'send',
+  summary: 'deliver events with retries; exit 1 on permanent failure',
+  usage: 'send --url URL [flags]',
+  description: [
+    'Signs and delivers --count sample entry_persisted entries (or the bytes of --file) to --url, with',
+    'retries, printing every attempt. --backoff is in seconds, decimals allowed: 0.05,0.1 for a quick test.',
+  ].join('\n'),
+  flags: FLAGS,
+  examples: [
+    'ledgerly-webhooks send --url http://127.0.0.1:3000/ --count 3',
+    'ledgerly-webhooks send --url https://example.com/webhooks --file body.json --tries 5 --backoff 1,5,30',
+  ],
+  exits: '0 all delivered, 1 a delivery failed permanently, 2 usage error.',
+  run: sendCommand,
 }

@@ -1,77 +1,84 @@
 import { createSigner } from '@ledgerly/webhooks'
 import { resolveOptions, type SignedDispatcherOptions } from '../../options.js'
 import type { BullmqQueueOptions } from '../../queues/bullmq/index.js'
-import { DEFAULT_RETRY } from '../../retry.js'
 import { createSignedDispatcher } from '../../signed-dispatcher.js'
-import { backoffFlag, flags, integerFlag, numberFlag, secretFlag, UsageError } from '../args.js'
+import { backoffFlag, flags, integerFlag, legacySecret, numberFlag, secretFlag } from '../args.js'
+import { type Command, secretSpec } from '../command.js'
+import { DELIVERY_FLAGS } from '../delivery-flags.js'
+import { checked } from '../library-messages.js'
+
+/** The defaults of `bullmqQueue` and of the dispatcher, passed explicitly so that help shows them. */
+const FLAGS = {
+  redis: {
+    type: 'string',
+    value: 'URL',
+    help: 'redis://[user:pass@]host[:port][/db], rediss:// for TLS',
+    required: true,
+  },
+  url: { type: 'string', value: 'URL', help: 'the endpoint to deliver to (http or https)', required: true },
+  secret: secretSpec(true),
+  queue: { type: 'string', value: 'NAME', help: 'BullMQ queue to consume', default: 'ledgerly-webhooks' },
+  concurrency: { type: 'string', value: 'N', help: 'attempts in flight at once', default: '100' },
+  tries: DELIVERY_FLAGS.tries,
+  backoff: DELIVERY_FLAGS.backoff,
+  'backoff-scale': { type: 'string', value: 'X', help: 'multiplies every backoff wait', default: '1' },
+  timeout: DELIVERY_FLAGS.timeout,
+  'stalled-interval': {
+    type: 'string',
+    value: 'MS',
+    help: 'how often stalled jobs (of a dead worker) are checked',
+    default: '30000',
+  },
+  'lock-duration': {
+    type: 'string',
+    value: 'MS',
+    help: 'how long a job is locked to this worker between renewals',
+    default: '30000',
+  },
+  legacy: DELIVERY_FLAGS.legacy,
+  quiet: { type: 'boolean', help: 'print only the start and stop lines, not each attempt' },
+} as const
 
 /**
  * `ledgerly-webhooks worker --redis URL --url ENDPOINT --secret S`: a BullMQ worker process. Producers in
  * other processes enqueue with `createSignedDispatcher({ …, queue: bullmqQueue(…), work: false })`.
  * SIGTERM/SIGINT close it gracefully: running attempts finish, queued ones stay in Redis.
  */
-export async function workerCommand(argv: string[]): Promise<number> {
-  const values = flags(argv, {
-    redis: { type: 'string' },
-    url: { type: 'string' },
-    secret: { type: 'string', multiple: true },
-    queue: { type: 'string', default: 'ledgerly-webhooks' },
-    concurrency: { type: 'string' },
-    tries: { type: 'string' },
-    backoff: { type: 'string' },
-    'backoff-scale': { type: 'string' },
-    timeout: { type: 'string' },
-    'stalled-interval': { type: 'string' },
-    'lock-duration': { type: 'string' },
-    legacy: { type: 'boolean', default: false },
-    quiet: { type: 'boolean', default: false },
-  })
-  if (!values.redis || !values.url) throw new UsageError('--redis and --url are required')
+async function workerCommand(argv: string[]): Promise<number> {
+  const values = flags(argv, FLAGS)
   const secret = secretFlag(values.secret)
+  legacySecret(secret, values.legacy)
+  // Every flag is checked before the queue opens its Redis connections: a usage error must exit (2), not
+  // leave a process that an open connection keeps alive.
+  const queueOptions: BullmqQueueOptions = {
+    connection: values.redis,
+    queueName: values.queue,
+    concurrency: integerFlag(values.concurrency, 'concurrency', 1),
+    stalledInterval: integerFlag(values['stalled-interval'], 'stalled-interval', 1),
+    lockDuration: integerFlag(values['lock-duration'], 'lock-duration', 1),
+  }
+  const dispatcherOptions: Omit<SignedDispatcherOptions, 'queue'> = {
+    url: values.url,
+    secret,
+    format: values.legacy ? 'legacy' : 'compound',
+    defaultRetry: { tries: integerFlag(values.tries, 'tries', 1), backoff: backoffFlag(values.backoff) },
+    backoffScale: numberFlag(values['backoff-scale'], 'backoff-scale', 0),
+    timeout: numberFlag(values.timeout, 'timeout', 0.001),
+    logLimit: 0,
+  }
+  checked(() => resolveOptions(dispatcherOptions))
+  checked(() => createSigner({ secret, format: dispatcherOptions.format }))
   let bullmq: typeof import('../../queues/bullmq/index.js')
   try {
     bullmq = await import('../../queues/bullmq/index.js')
-  } catch {
+  } catch (error) {
+    // Only a missing package is the user's to fix; a module of ours that fails to load is a bug.
+    if ((error as { code?: unknown }).code !== 'ERR_MODULE_NOT_FOUND') throw error
     process.stderr.write('error: the worker needs the "bullmq" package: npm install bullmq\n')
     return 1
   }
-  // Every flag is checked before the queue opens its Redis connections: a usage error must exit (2), not
-  // leave a process that an open connection keeps alive.
-  let dispatcherOptions: Omit<SignedDispatcherOptions, 'queue'>
-  let queueOptions: BullmqQueueOptions
-  try {
-    queueOptions = {
-      connection: values.redis,
-      queueName: values.queue,
-      concurrency: integerFlag(values.concurrency, 100, 'concurrency', 1),
-      stalledInterval: integerFlag(values['stalled-interval'], 30_000, 'stalled-interval', 1),
-      lockDuration: integerFlag(values['lock-duration'], 30_000, 'lock-duration', 1),
-    }
-    dispatcherOptions = {
-      url: values.url,
-      secret,
-      format: values.legacy ? 'legacy' : 'compound',
-      defaultRetry: {
-        tries: integerFlag(values.tries, DEFAULT_RETRY.tries, 'tries', 1),
-        backoff: backoffFlag(values.backoff, DEFAULT_RETRY.backoff),
-      },
-      backoffScale: numberFlag(values['backoff-scale'], 1, 'backoff-scale', 0),
-      timeout: numberFlag(values.timeout, 30, 'timeout', 0.001),
-      logLimit: 0,
-    }
-    resolveOptions(dispatcherOptions)
-    createSigner({ secret, format: dispatcherOptions.format })
-  } catch (error) {
-    if (error instanceof UsageError) throw error
-    throw new UsageError((error as Error).message)
-  }
-  let queue: ReturnType<typeof bullmq.bullmqQueue>
-  try {
-    // Its own options are checked before it connects.
-    queue = bullmq.bullmqQueue(queueOptions)
-  } catch (error) {
-    throw new UsageError((error as Error).message)
-  }
+  // Its own options are checked before it connects.
+  const queue = checked(() => bullmq.bullmqQueue(queueOptions))
   const dispatcher = createSignedDispatcher({ ...dispatcherOptions, queue })
   // With --quiet nothing listens, so no line is formatted per delivery.
   if (!values.quiet) {
@@ -106,4 +113,23 @@ export async function workerCommand(argv: string[]): Promise<number> {
   // Everything is closed and reported. A worker stopped right after it started, with Redis unreachable, was
   // seen to stay alive ~30 s after this point (the handle was not identified): exit now, as told.
   process.exit(0)
+}
+
+export const worker: Command = {
+  name: 'worker',
+  summary: 'a BullMQ worker delivering queued attempts (needs bullmq)',
+  usage: 'worker --redis URL --url URL [flags]',
+  description: [
+    'Consumes a BullMQ queue on Redis and delivers its attempts to --url (install "bullmq" first).',
+    'Producers in other processes enqueue with createSignedDispatcher({ queue: bullmqQueue(…), work: false }).',
+    'SIGTERM or Ctrl-C stops it gracefully: running attempts get up to --timeout + 2 s, queued ones stay',
+    'in Redis. Every flag is checked before it connects.',
+  ].join('\n'),
+  flags: FLAGS,
+  examples: [
+    'ledgerly-webhooks worker --redis redis://127.0.0.1:6379 --url https://example.com/webhooks',
+    'ledgerly-webhooks worker --redis rediss://redis.internal:6380/2 --url https://example.com/webhooks --concurrency 200 --quiet',
+  ],
+  exits: '0 stopped by SIGTERM or Ctrl-C, 1 bullmq is not installed, 2 usage error.',
+  run: workerCommand,
 }
