@@ -1,4 +1,5 @@
 // The whole receiver: one route, verified by the middleware, idempotent per event.
+import { memoryStore } from '@ledgerly/webhooks/idempotency'
 import { ledgerlyWebhook } from '@ledgerly/webhooks-express'
 import express from 'express'
 
@@ -10,7 +11,11 @@ export function createApp({ secret, onEntry = (entry) => console.log('ledger ent
   const app = express()
 
   // The webhook route comes BEFORE any global body parser: the middleware reads the raw body itself.
-  app.post('/webhooks/ledgerly', ledgerlyWebhook({ secret }), (req, res) => {
+  // Ledgerly delivers at least once: with `idempotency` the handler runs once per event (keyed on the
+  // signed body's event + data.id) and a repeat is answered 200 {"outcome":"duplicate"}. memoryStore()
+  // serves one process; use redisStore() from @ledgerly/webhooks-redis when several share the work.
+  const idempotency = { store: memoryStore() }
+  app.post('/webhooks/ledgerly', ledgerlyWebhook({ secret, idempotency }), (req, res) => {
     const webhook = req.ledgerly
     if (webhook.event === 'entry_persisted') onEntry(webhook.data)
     res.sendStatus(204)

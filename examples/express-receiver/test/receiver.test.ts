@@ -1,4 +1,4 @@
-// Starts the example as a real process (node src/server.js) and sends it one signed and one forged webhook.
+// Runs the example as a real process (node src/server.js): signed, repeated and forged deliveries.
 import { type ChildProcess, spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { createRequire } from 'node:module'
@@ -17,7 +17,7 @@ beforeAll(async () => {
   const adapterEntry = createRequire(`${root}package.json`).resolve('@ledgerly/webhooks-express')
   if (!existsSync(adapterEntry)) {
     throw new Error(
-      `${adapterEntry} is missing: build first (pnpm --filter @ledgerly/webhooks-express build)`,
+      `${adapterEntry} is missing: build first (pnpm --filter @ledgerly/webhooks-express... build)`,
     )
   }
   child = spawn(process.execPath, ['src/server.js'], {
@@ -50,6 +50,20 @@ it('signed delivery → 204, the entry is handled', async () => {
   })
   expect(response.status).toBe(204)
   await expect.poll(() => output).toContain('entry-42')
+})
+
+it('the same event delivered again (fresh signature) → 200 duplicate, the handler ran once', async () => {
+  // Ledgerly re-signs each attempt with a fresh timestamp; the idempotency key comes from the signed body.
+  for (const attempt of [2, 3]) {
+    const headers = {
+      ...signedHeaders({ payload: body, secret: SECRET }),
+      'x-ledgerly-attempt': String(attempt),
+    }
+    const response = await fetch(`${url}/webhooks/ledgerly`, { method: 'POST', headers, body })
+    expect(response.status).toBe(200)
+    expect(await response.json()).toEqual({ outcome: 'duplicate' })
+  }
+  expect(output.match(/ledger entry/g)).toHaveLength(1)
 })
 
 it('forged delivery (signed with another secret) → 401 SIGNATURE_MISMATCH problem+json', async () => {
