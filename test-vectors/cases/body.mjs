@@ -1,5 +1,6 @@
-// Hand-written: body bytes (bad-inputs.md D). Either the signature covers other bytes than those sent
-// (SIGNATURE_MISMATCH), or the signature is right and the body is not a usable envelope (INVALID_PAYLOAD).
+// Hand-written: body bytes (the hostile-input list, D). Either the signature covers other bytes than
+// those sent (SIGNATURE_MISMATCH), or the signature is right and the body is not a usable envelope
+// (INVALID_PAYLOAD).
 import { entryBody, FIXED, joinBytes, no, toBytes } from '../scripts/lib/kit.mjs'
 
 const { secret, t } = FIXED

@@ -1,5 +1,6 @@
-// Hand-written: rejected Ledgerly signature headers (bad-inputs.md A and C). The right digest is taken
-// from the signer where a case needs one, so that only the defect under test makes the request fail.
+// Hand-written: rejected Ledgerly signature headers (the hostile-input list, A and C). The right digest
+// is taken from the signer where a case needs one, so that only the defect under test makes the request
+// fail.
 import { entryBody, FIXED, no } from '../scripts/lib/kit.mjs'
 
 const { secret, oldSecret, t } = FIXED
@@ -137,6 +138,12 @@ export function build(kit) {
       'v1-double-equals',
       '"v1==<hex>": the value starts with "=", so it is not 64 hex digits',
       [[SIG, `t=${t},v1==${hex}`]],
+      'MALFORMED_SIGNATURE',
+    ),
+    c(
+      't-extra-equals-without-v1',
+      'The header "t=1700000000=x" alone: no v1, and the signature is checked before the timestamp',
+      [[SIG, `t=${t}=x`]],
       'MALFORMED_SIGNATURE',
     ),
     c(

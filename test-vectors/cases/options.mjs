@@ -1,5 +1,5 @@
-// Hand-written: verifier options that must be refused when the verifier is built (bad-inputs.md E28-29),
-// never per request. Headers and body are empty: the verifier must not get that far.
+// Hand-written: verifier options that must be refused when the verifier is built (the hostile-input
+// list, E28-29), never per request. Headers and body are empty: the verifier must not get that far.
 import { FIXED } from '../scripts/lib/kit.mjs'
 
 export const file = 'options.json'

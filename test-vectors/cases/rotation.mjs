@@ -1,4 +1,4 @@
-// Secret rotation (bad-inputs.md E30): several secrets on the receiver, several v1 on the sender.
+// Secret rotation (the hostile-input list, E30): several secrets on the receiver, several v1 on the sender.
 // secretIndex is the position of the first configured secret that matches any v1.
 import { entryBody, FIXED, no, ok } from '../scripts/lib/kit.mjs'
 

@@ -229,6 +229,17 @@ export function build(kit) {
       no('MISSING_SIGNATURE'),
     ),
     std(
+      'blank-signature-falls-back-to-svix',
+      'A blank webhook-signature counts as absent, so svix-signature is read instead',
+      [
+        ['webhook-id', MSG],
+        ['webhook-timestamp', String(t)],
+        ['webhook-signature', '  '],
+        ['svix-signature', sig],
+      ],
+      ok('entry_persisted', MSG),
+    ),
+    std(
       'missing-id',
       'No webhook-id: it is part of the signed content',
       [

@@ -1,5 +1,5 @@
-// Hand-written: timestamp shape, agreement and tolerance (bad-inputs.md B), plus the check order
-// between the stages. Signatures are right unless the case says otherwise.
+// Hand-written: timestamp shape, agreement and tolerance (the hostile-input list, section B), plus the
+// check order between the stages. Signatures are right unless the case says otherwise.
 import { entryBody, FIXED, no } from '../scripts/lib/kit.mjs'
 
 const { secret, t } = FIXED
@@ -71,6 +71,12 @@ export function build(kit) {
       't-leading-space-in-value',
       '"t= 1700000000": the space is inside the value, after the "="',
       [[SIG, `t= ${t},v1=${hex}`]],
+      'MALFORMED_TIMESTAMP',
+    ),
+    c(
+      't-extra-equals-in-value',
+      '"t=1700000000=x": split at the first "=", so the value "1700000000=x" is not all digits',
+      [[SIG, `t=${t}=x,v1=${hex}`]],
       'MALFORMED_TIMESTAMP',
     ),
     c(

@@ -1,6 +1,6 @@
 <?php
 // Reference verifier for the Ledgerly webhook protocol in PHP, written from the protocol text
-// (test-vectors/README.md and GUIDE section 2) with hash_hmac + hash_equals, as the seed's example does.
+// (the rules in test-vectors/README.md) with hash_hmac + hash_equals, as the seed's example does.
 // Runs every vector file and prints "N passed, N failed"; exits 1 on any disagreement.
 //
 //     php test-vectors/php/verify_vectors.php [vectors-dir]

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Reference verifier for the Ledgerly webhook protocol, written from the protocol text
-(test-vectors/README.md and GUIDE section 2), standard library only. Runs every vector file and prints
+(the rules in test-vectors/README.md), standard library only. Runs every vector file and prints
 "N passed, N failed"; exits 1 on any disagreement.
 
     python3 test-vectors/python/verify_vectors.py [vectors-dir]

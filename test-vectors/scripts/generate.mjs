@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 // Builds vectors/*.json from cases/*.mjs. Signatures come from the core signer (node build) with fixed
-// secrets, timestamps and bodies, so the output is byte-for-byte stable.
-//   node scripts/generate.mjs          write the files
-//   node scripts/generate.mjs --check  fail (exit 1) when a committed file differs from what it builds
+// secrets, timestamps and bodies, so the output is byte-for-byte stable. Run as a script, it first
+// rebuilds the core from source, so the signatures never come from a stale dist/.
+//   node scripts/generate.mjs             write the files
+//   node scripts/generate.mjs --check     fail (exit 1) when a committed file differs from what it builds
+//   ... --no-build                        skip the rebuild (run-all.mjs has just done it)
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import * as core from '@ledgerly/webhooks'
 import * as body from '../cases/body.mjs'
 import * as hmac from '../cases/hmac-rfc4231.mjs'
 import * as signatureHeader from '../cases/ledgerly-signature-header.mjs'
@@ -14,8 +15,17 @@ import * as options from '../cases/options.mjs'
 import * as rotation from '../cases/rotation.mjs'
 import * as standard from '../cases/standard-webhooks.mjs'
 import * as timestamp from '../cases/timestamp.mjs'
+import { buildCore } from './lib/build-core.mjs'
 import { createKit, FIXED, toBytes } from './lib/kit.mjs'
 import { HMAC_FILE, VECTOR_FILES, vectorsDir } from './lib/paths.mjs'
+
+const isScript = import.meta.url === `file://${process.argv[1]}`
+// Imported only after the rebuild, so this process loads the fresh dist/.
+if (isScript && !process.argv.includes('--no-build') && !buildCore()) {
+  console.log('0 passed, 1 failed')
+  process.exit(1)
+}
+const core = await import('@ledgerly/webhooks')
 
 const MODULES = [valid, signatureHeader, timestamp, body, rotation, standard, options]
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
@@ -120,7 +130,7 @@ export function drift() {
   return stale
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (isScript) {
   if (process.argv.includes('--check')) {
     const stale = drift()
     if (stale.length > 0) {

@@ -35,7 +35,11 @@ function semanticProblems(document) {
   return problems
 }
 
-/** Every bad-inputs.md item A1–E30 except D26 must name at least one existing case. */
+/**
+ * Every item A1–E30 of the hostile-input list must name at least one existing case or say under
+ * notWritable why it cannot; notes (where the vectors deliberately differ from the list) must be about a
+ * real item and must not be empty.
+ */
 function coverageProblems(coverage) {
   const existing = new Set()
   for (const file of VECTOR_FILES) {
@@ -44,14 +48,21 @@ function coverageProblems(coverage) {
   }
   const problems = []
   const sections = { A: [1, 7], B: [8, 13], C: [14, 21], D: [22, 27], E: [28, 30] }
+  const items = new Set()
   for (const [letter, [first, last]] of Object.entries(sections)) {
     for (let n = first; n <= last; n++) {
       const item = `${letter}${n}`
+      items.add(item)
       const refs = coverage.items[item] ?? []
       if (refs.length === 0 && !coverage.notWritable[item]) problems.push(`${item} has no case and no reason`)
       for (const ref of refs)
         if (!existing.has(ref)) problems.push(`${item} names ${ref}, which does not exist`)
     }
+  }
+  for (const [item, note] of Object.entries(coverage.notes ?? {})) {
+    if (!items.has(item)) problems.push(`notes.${item} is not an item of the list`)
+    if (typeof note !== 'string' || note.trim() === '')
+      problems.push(`notes.${item} must be a non-empty text`)
   }
   return problems
 }
