@@ -8,7 +8,7 @@
 // parses nothing (what express.raw() alone costs), `raw-json` parses the body in its handler (what a route
 // that reads the event without verifying it costs). The verified route's handler parses nothing more.
 //
-//   pnpm --filter @ledgerly/webhooks-express build && node benchmarks/express-adapter.mjs [--duration 5] [--rounds 3]
+//   pnpm --filter @ledgerly/webhooks-express... build && node benchmarks/express-adapter.mjs [--duration 5] [--rounds 3]
 //
 // Dependencies (express, autocannon) resolve from packages/express, which has them as devDependencies.
 import { fork } from 'node:child_process'
@@ -96,7 +96,7 @@ async function measure(variant, request, duration) {
 
 async function main() {
   if (!existsSync(adapterEntry)) {
-    console.error(`${adapterEntry} is missing: run pnpm --filter @ledgerly/webhooks-express build first`)
+    console.error(`${adapterEntry} is missing: run pnpm --filter @ledgerly/webhooks-express... build first`)
     process.exit(1)
   }
   const duration = argument('duration', 5)
