@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process'
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs'
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -36,5 +36,21 @@ describe('bin/ledgerly-webhooks.js', () => {
     expect(result.status).toBe(1)
     expect(result.stderr).toMatch(/not built .*pnpm --filter @ledgerly\/webhooks-dispatcher build/)
     expect(result.stderr).not.toMatch(/\n\s+at /)
+  })
+
+  // Node names the importing file in a missing-module error, so matching on dist/cli.js in its text
+  // took a missing dependency of the CLI for a missing build.
+  it('built, but a dependency of the CLI missing → that module-not-found error, not "not built"', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ledgerly-bin-'))
+    mkdirSync(join(dir, 'bin'))
+    mkdirSync(join(dir, 'dist'))
+    copyFileSync(launcher, join(dir, 'bin/ledgerly-webhooks.js'))
+    writeFileSync(join(dir, 'dist/cli.js'), "import '@ledgerly/not-installed-anywhere'\n")
+    const result = run(join(dir, 'bin/ledgerly-webhooks.js'), ['secret'])
+    expect(result.status).toBe(1)
+    expect(result.stderr).toMatch(
+      /ERR_MODULE_NOT_FOUND|Cannot find package '@ledgerly\/not-installed-anywhere'/,
+    )
+    expect(result.stderr).not.toMatch(/not built/)
   })
 })

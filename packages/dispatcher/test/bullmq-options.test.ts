@@ -9,6 +9,7 @@ describe('bullmqQueue options', () => {
     ['http URL', { connection: 'http://127.0.0.1:6379' }, TypeError],
     ['not a URL', { connection: 'redis server' }, TypeError],
     ['database not a number', { connection: 'redis://127.0.0.1:6379/abc' }, TypeError],
+    ['password with a bad %-escape', { connection: 'redis://u:p%zz@127.0.0.1:1' }, TypeError],
     ['queue name with a colon', { connection: 'redis://127.0.0.1:1', queueName: 'a:b' }, TypeError],
     ['concurrency 0', { connection: 'redis://127.0.0.1:1', concurrency: 0 }, RangeError],
     ['stalledInterval 1.5', { connection: 'redis://127.0.0.1:1', stalledInterval: 1.5 }, RangeError],

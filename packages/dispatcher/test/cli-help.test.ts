@@ -167,6 +167,22 @@ describe('ledgerly-webhooks usage errors → one line naming the flag, a hint, e
       /^unexpected argument after --backoff's value/,
     ],
     [['listen', '--port', 'http'], 'listen', /^--port must be a whole number from 0 to 65535, got "http"$/],
+    // Number() would read these as 8080, 1000 and 3000000.
+    [
+      ['listen', '--port', '0x1F90'],
+      'listen',
+      /^--port must be a whole number from 0 to 65535, got "0x1F90"$/,
+    ],
+    [
+      ['send', '--url', 'http://x/', '--count', '1e3'],
+      'send',
+      /^--count must be a whole number >= 1, got "1e3"$/,
+    ],
+    [
+      ['send', '--url', 'http://x/', '--timeout', '3e6'],
+      'send',
+      /^--timeout must be a number >= 0.001, got "3e6"$/,
+    ],
     [['verify', '--file', bodyFile], 'verify', /^--headers is required \(the captured headers/],
     [['sned'], undefined, /^unknown command "sned" \(did you mean "send"\?\)$/],
     [['help', 'nope'], undefined, /^unknown command "nope"$/],
@@ -187,7 +203,7 @@ describe('ledgerly-webhooks library option errors → named by the flag, not by 
   it.each([
     [['send', '--url', 'ftp://x/'], /^--url must use http or https, got ftp:$/],
     [['send', '--url', 'https://user:pw@x/'], /^--url must not carry credentials/],
-    [['send', '--url', 'http://x/', '--timeout', '3e6'], /^--timeout must be at most 2147483 seconds/],
+    [['send', '--url', 'http://x/', '--timeout', '3000000'], /^--timeout must be at most 2147483 seconds/],
     [['send', '--url', 'http://x/', '--event', 'bad event'], /^--event must be 1 to 200 visible ASCII/],
     [['send', '--url', 'http://x/', '--file', notUtf8File], /^--file must be valid UTF-8/],
     [
@@ -207,6 +223,11 @@ describe('ledgerly-webhooks library option errors → named by the flag, not by 
     [
       ['worker', '--redis', 'redis://127.0.0.1:1/db', '--url', 'http://x/'],
       /^--redis: the database .* must be a number$/,
+    ],
+    // decodeURIComponent threw a URIError, which the CLI reported as its own bug.
+    [
+      ['worker', '--redis', 'redis://u:p%zz@127.0.0.1:1', '--url', 'http://x/'],
+      /^--redis: the password in the Redis URL has a bad %-escape/,
     ],
     [
       ['worker', '--redis', 'redis://127.0.0.1:1', '--url', 'http://x/', '--queue', 'a b'],
@@ -245,6 +266,9 @@ describe('ledgerly-webhooks never prints a secret', () => {
     [['send', '--url', 'ftp://x/', '--secret', secret]],
     [['send', '--url', 'http://x/', '--secret', secret, '--secret', `${secret} `]],
     [['verify', '--secret', secret, '--headers', bodyFile, '--file', bodyFile]],
+    // A flag before the command was echoed as an unknown command.
+    [[`--secret=${secret}`, 'send', '--url', 'http://x/']],
+    [['help', `--secret=${secret}`]],
   ])('%j → the secret appears in neither stdout nor stderr', async (args) => {
     const { code, stdout, stderr } = await runCli(args, noEnv)
     expect(code).not.toBe(0)

@@ -154,8 +154,9 @@ export function legacySecret(secret: string | string[], legacy: boolean): void {
 
 /** A number flag with bounds. */
 export function numberFlag(value: string, name: string, min: number, max = Number.POSITIVE_INFINITY): number {
-  const number = Number(value)
-  if (value.trim() === '' || !Number.isFinite(number) || number < min || number > max) {
+  // Plain decimal only: Number() would also take 0x1F, 1e3 and 0b1.
+  const number = /^\s*([0-9]+(\.[0-9]+)?|\.[0-9]+)\s*$/.test(value) ? Number(value) : Number.NaN
+  if (!Number.isFinite(number) || number < min || number > max) {
     const range = max === Number.POSITIVE_INFINITY ? `>= ${min}` : `from ${min} to ${max}`
     throw new UsageError(`--${name} must be a number ${range}, got "${value}"`)
   }
@@ -169,8 +170,8 @@ export function integerFlag(
   min: number,
   max = Number.POSITIVE_INFINITY,
 ): number {
-  const number = Number(value)
-  if (value.trim() === '' || !Number.isInteger(number) || number < min || number > max) {
+  const number = /^\s*[0-9]+\s*$/.test(value) ? Number(value) : Number.NaN
+  if (!Number.isInteger(number) || number < min || number > max) {
     const range = max === Number.POSITIVE_INFINITY ? `>= ${min}` : `from ${min} to ${max}`
     throw new UsageError(`--${name} must be a whole number ${range}, got "${value}"`)
   }

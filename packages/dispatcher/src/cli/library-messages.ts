@@ -26,6 +26,10 @@ const SENTENCES: readonly (readonly [RegExp, string])[] = [
     /the database in the Redis URL must be a number/,
     '--redis: the database (after the port) must be a number',
   ],
+  [
+    /the (user name|password) in the Redis URL has a bad %-escape/,
+    '--redis: the $1 in the Redis URL has a bad %-escape',
+  ],
   [/a byte payload must be valid UTF-8/, '--file must be valid UTF-8 (the body travels as text)'],
 ]
 

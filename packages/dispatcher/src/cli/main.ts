@@ -27,6 +27,13 @@ function findCommand(name: string): Command | undefined {
 
 /** `unknown command "sned" (did you mean "send"?)`, pointing at the command list. */
 function unknownCommand(name: string): number {
+  if (name.startsWith('-')) {
+    // A flag before the command. Never echo its value: `--secret=…` would print the secret.
+    const flag = name.split('=', 1)[0]
+    return reportUsage(
+      `${flag} is a flag: give the command first, then its flags (ledgerly-webhooks <command> ${flag} …)`,
+    )
+  }
   const guess = closest(
     name,
     COMMANDS.map((command) => command.name),

@@ -32,7 +32,7 @@ const FLAGS = {
   'lock-duration': {
     type: 'string',
     value: 'MS',
-    help: 'how long a job is locked to this worker between renewals',
+    help: 'how long a job is locked to this worker between renewals; raised to at least --timeout + 2 s',
     default: '30000',
   },
   legacy: DELIVERY_FLAGS.legacy,

@@ -37,9 +37,18 @@ export function connectionOptions(connection: RedisConnection, forWorker: boolea
     host: url.hostname.replace(/^\[(.*)\]$/, '$1') || '127.0.0.1',
     port: url.port ? Number(url.port) : 6379,
     db,
-    ...(url.username ? { username: decodeURIComponent(url.username) } : {}),
-    ...(url.password ? { password: decodeURIComponent(url.password) } : {}),
+    ...(url.username ? { username: decodeUserinfo(url.username, 'user name') } : {}),
+    ...(url.password ? { password: decodeUserinfo(url.password, 'password') } : {}),
     ...(url.protocol === 'rediss:' ? { tls: {} } : {}),
     ...(forWorker ? { maxRetriesPerRequest: null } : {}),
+  }
+}
+
+/** A percent-encoded user name or password; a bad escape is the caller's mistake (never echoed: a secret). */
+function decodeUserinfo(text: string, what: string): string {
+  try {
+    return decodeURIComponent(text)
+  } catch {
+    throw new TypeError(`bullmqQueue: the ${what} in the Redis URL has a bad %-escape (write % as %25)`)
   }
 }
