@@ -186,10 +186,10 @@ export function createSignedDispatcher(options: SignedDispatcherOptions): Signed
   }
 
   // Signing takes microseconds; the HTTP timeout dominates. The margin covers bookkeeping and enqueueing.
-  const processFailed =
+  const processing =
     options.work === false
       ? undefined
-      : watchProcess(queue.process(handleJob, { jobTimeoutMs: resolved.timeoutMs + 1_000 }))
+      : watchProcess(queue.process(handleJob, { jobTimeoutMs: resolved.timeoutMs + 1_000 }), queue.name)
 
   let closing: ReturnType<SignedWebhookDispatcher['close']> | undefined
   return {
@@ -201,7 +201,7 @@ export function createSignedDispatcher(options: SignedDispatcherOptions): Signed
     log,
     queue,
     handleJob,
-    drained: () => (processFailed ? Promise.race([queue.drained(), processFailed]) : queue.drained()),
+    drained: () => (processing ? processing.drained(queue) : queue.drained()),
     close(closeOptions) {
       // Idempotent: a second close() gets the first one's report instead of closing the agent again.
       closing ??= (async function closeOnce() {
@@ -216,14 +216,40 @@ export function createSignedDispatcher(options: SignedDispatcherOptions): Signed
 
 /**
  * A custom queue's `process()` may be `async` and reject (its worker could not start, say). Unobserved, that
- * rejection would end a Node process; it is kept instead as a promise that rejects with the queue's error
- * and never resolves, so `drained()` rejects with it rather than waiting for a worker that never ran.
+ * rejection would end a Node process. It is kept instead: a process warning says no job will run, and
+ * `drained()` rejects with the queue's error rather than waiting for a worker that never ran. Each waiting
+ * `drained()` is forgotten once it settles (a race against a promise that never settles would keep every
+ * caller's reactions alive).
  */
-function watchProcess(started: void | Promise<void>): Promise<never> | undefined {
+function watchProcess(started: void | Promise<void>, queueName: string) {
   if (typeof (started as PromiseLike<void> | undefined)?.then !== 'function') return undefined
-  const failed = Promise.resolve(started).then(function processStopped(): Promise<never> {
-    return new Promise<never>(() => {})
+  let failure: { error: unknown } | undefined
+  const waiting = new Set<(error: unknown) => void>()
+  Promise.resolve(started).then(undefined, function processFailed(error: unknown) {
+    failure = { error }
+    const reason = error instanceof Error ? error.message : String(error)
+    process.emitWarning(`queue "${queueName}": process() failed (${reason}); no delivery will be attempted`, {
+      code: 'LEDGERLY_QUEUE_NOT_PROCESSING',
+    })
+    for (const reject of waiting) reject(error)
+    waiting.clear()
   })
-  failed.catch(function observed() {})
-  return failed
+  return {
+    drained(queue: DeliveryQueue): Promise<void> {
+      if (failure) return Promise.reject(failure.error)
+      return new Promise<void>(function waitForQueue(resolve, reject) {
+        waiting.add(reject)
+        queue.drained().then(
+          function queueDrained() {
+            waiting.delete(reject)
+            resolve()
+          },
+          function queueFailed(error: unknown) {
+            waiting.delete(reject)
+            reject(error)
+          },
+        )
+      })
+    },
+  }
 }

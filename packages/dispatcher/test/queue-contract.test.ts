@@ -106,10 +106,13 @@ describe('queue contract', () => {
     await expect(dispatcher.handleJob(job)).rejects.toThrow(/another endpoint/)
   })
 
-  it('async process() that rejects → no unhandled rejection; drained() rejects with its error', async () => {
+  it('async process() that rejects → no unhandled rejection, a warning; drained() rejects with its error', async () => {
     const unhandled: unknown[] = []
     const onUnhandled = (reason: unknown) => unhandled.push(reason)
+    const warnings: Error[] = []
+    const onWarning = (warning: Error) => warnings.push(warning)
     process.on('unhandledRejection', onUnhandled)
+    process.on('warning', onWarning)
     try {
       const store = new Map<string, { json: string; runAt: number }>()
       const broken: DeliveryQueue = {
@@ -126,8 +129,15 @@ describe('queue contract', () => {
       // Node reports unhandled rejections after the microtask queue drains; give it a macrotask.
       await new Promise((resolve) => setTimeout(resolve, 20))
       expect(unhandled).toEqual([])
+      // A second drained() after the failure rejects at once.
+      await expect(dispatcher.drained()).rejects.toThrow('worker could not start')
+      const ours = warnings.filter((w) => (w as { code?: string }).code === 'LEDGERLY_QUEUE_NOT_PROCESSING')
+      expect(ours.map((w) => w.message)).toEqual([
+        'queue "broken": process() failed (worker could not start); no delivery will be attempted',
+      ])
     } finally {
       process.off('unhandledRejection', onUnhandled)
+      process.off('warning', onWarning)
     }
   })
 
