@@ -4,7 +4,13 @@ import {
   type VerifiedWebhook,
   WebhookVerificationError,
 } from '@ledgerly/webhooks'
-import { clientIp, drainBody, ForbiddenSourceError, readBodyWithLimit } from '@ledgerly/webhooks/http'
+import {
+  clientIp,
+  drainBody,
+  ForbiddenSourceError,
+  readBodyWithLimit,
+  SOURCE_REFUSAL_DRAIN,
+} from '@ledgerly/webhooks/http'
 import type { EdgeSettings, EdgeWebhookOptions } from './settings.js'
 import { settingsFor } from './settings.js'
 
@@ -32,9 +38,11 @@ export async function verifyWith<Events extends EventMap>(
     throw new TypeError('verifyRequest: pass a Fetch Request')
   }
   if (!isAllowedSource(settings, request, rest)) {
-    // Drained (bounded, never kept) before refusing, so the sender reads the 403 rather than a reset.
+    // Drained (1 MiB / 1 s at most, never kept) before refusing, so the sender of a webhook-sized
+    // body reads the 403 rather than a reset; a large upload from a refused address is cut short.
     if (!request.bodyUsed) {
-      await drainBody(request.body, { contentLength: request.headers.get('content-length') })
+      const contentLength = request.headers.get('content-length')
+      await drainBody(request.body, { ...SOURCE_REFUSAL_DRAIN, contentLength })
     }
     throw new ForbiddenSourceError()
   }

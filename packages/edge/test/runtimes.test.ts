@@ -34,9 +34,12 @@ const SIZES: Array<[string, number]> = [
   ['8 MiB', 8 * MiB],
 ]
 
-/** `[size, refusal, sender, status, route, code, bytes, send]`: every refusal, size and sender. */
+/**
+ * `[size, refusal, sender, status, route, code, bytes, send]`: every refusal, size and sender. A refused
+ * source (403) is drained up to 1 MiB only (SOURCE_REFUSAL_DRAIN), so it is sent 1 MiB.
+ */
 const REFUSED_UPLOADS = REFUSALS.flatMap(([refusal, route, status, code]) =>
-  SIZES.flatMap(([size, bytes]) =>
+  SIZES.filter(([, bytes]) => status !== 403 || bytes <= MiB).flatMap(([size, bytes]) =>
     SENDERS.map(([sender, send]) => [size, refusal, sender, status, route, code, bytes, send] as const),
   ),
 )

@@ -75,26 +75,27 @@ describe('withLedgerlyWebhook', () => {
       true,
     ],
     ['a source outside allowedIps', { allowedIps: ['10.0.0.0/8'] }, '4096', 4, 403, 4, false],
+    // A refused source gets the smaller budget (SOURCE_REFUSAL_DRAIN): 1 MiB or 1 s.
     [
       'a source outside allowedIps, endless body',
       { allowedIps: ['10.0.0.0/8'] },
       '',
       undefined,
       403,
-      17,
+      2,
       true,
     ],
     [
-      'a source outside allowedIps, Content-Length over 16 MiB',
+      'a source outside allowedIps, Content-Length over 1 MiB',
       { allowedIps: ['10.0.0.0/8'] },
-      `${32 * MiB}`,
+      `${2 * MiB}`,
       undefined,
       403,
       0,
       true,
     ],
   ])(
-    'D25 %s → answered after the body is drained (≤ 16 MiB, never kept), else cancelled unread',
+    'D25 %s → answered after the body is drained (≤ 16 MiB; 1 MiB for a refused source; never kept), else cancelled unread',
     async (_name, options, contentLength, chunks, status, pulled, cancelled) => {
       const { handle, calls } = handlerWith(options)
       const body = countedBody(chunks)

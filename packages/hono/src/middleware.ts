@@ -5,6 +5,7 @@ import {
   clientIp,
   drainBody,
   ForbiddenSourceError,
+  SOURCE_REFUSAL_DRAIN,
   validateAdapterOptions,
 } from '@ledgerly/webhooks/http'
 import type { Context, MiddlewareHandler } from 'hono'
@@ -35,7 +36,10 @@ export interface LedgerlyVariables<Events extends EventMap = LedgerlyEvents> {
  */
 async function refuseSource(c: Context): Promise<never> {
   if (!untouchedIncoming(c.env) && !c.req.raw.bodyUsed) {
-    await drainBody(c.req.raw.body, { contentLength: c.req.header('content-length') })
+    await drainBody(c.req.raw.body, {
+      ...SOURCE_REFUSAL_DRAIN,
+      contentLength: c.req.header('content-length'),
+    })
   }
   throw new ForbiddenSourceError()
 }

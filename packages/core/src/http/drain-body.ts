@@ -18,6 +18,25 @@ export interface DrainOptions {
   contentLength?: string | number | null
 }
 
+/**
+ * The smaller budget for a request refused for its source (`allowedIps`, 403): 1 MiB or 1 s. Far more than
+ * a webhook really carries (a few KiB), so its sender reads the 403, while an upload from a refused
+ * address is cut after 1 MiB or 1 s instead of being read for up to 16 MiB or 2 s.
+ *
+ * @example
+ * ```ts
+ * import { drainBody, SOURCE_REFUSAL_DRAIN } from '@ledgerly/webhooks/http'
+ *
+ * await drainBody(request.body, { ...SOURCE_REFUSAL_DRAIN, contentLength: request.headers.get('content-length') })
+ * return new Response(null, { status: 403 })
+ * ```
+ */
+export const SOURCE_REFUSAL_DRAIN: Readonly<Required<Pick<DrainOptions, 'maxBytes' | 'maxMs'>>> =
+  Object.freeze({
+    maxBytes: 1024 * 1024,
+    maxMs: 1_000,
+  })
+
 interface DrainBudget {
   maxBytes: number
   maxMs: number
@@ -65,6 +84,8 @@ export async function drainReader(
     late = true
     cancelQuietly(reader) // settles the pending read() as done
   }, budget.maxMs)
+  // A drain must not keep a Node process alive on its own (Node timers have unref; others need none).
+  ;(timer as { unref?: () => void }).unref?.()
   let dropped = 0
   try {
     for (;;) {

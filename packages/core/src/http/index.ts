@@ -16,7 +16,7 @@ export {
 } from './adapter-options.js'
 export { answerFor } from './answer.js'
 export { clientIp } from './client-ip.js'
-export { type DrainOptions, drainBody } from './drain-body.js'
+export { type DrainOptions, drainBody, SOURCE_REFUSAL_DRAIN } from './drain-body.js'
 export { createIpAllowlist } from './ip-allowlist.js'
 export {
   ForbiddenSourceError,

@@ -67,6 +67,21 @@ const cases: DrainCase[] = [
     outcome: 'cancelled',
     pulled: 0,
   },
+  // Above 2^53 a number is no longer a safe integer, but it is still far over any budget.
+  {
+    name: 'Content-Length 2^60 as a number',
+    body: { chunkBytes: KiB },
+    options: { contentLength: 2 ** 60 },
+    outcome: 'cancelled',
+    pulled: 0,
+  },
+  {
+    name: 'Content-Length 99999999999999999999 as text',
+    body: { chunkBytes: KiB },
+    options: { contentLength: '99999999999999999999' },
+    outcome: 'cancelled',
+    pulled: 0,
+  },
   {
     name: 'Content-Length junk, read as absent',
     body: { chunkBytes: KiB, chunks: 2 },
