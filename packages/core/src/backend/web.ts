@@ -4,7 +4,8 @@ import { concatBytes, timingSafeEqual, utf8 } from '../bytes.js'
 import type { Body } from '../payload.js'
 import type { CryptoBackend } from './types.js'
 
-const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
+const strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
+const lenient = new TextDecoder('utf-8', { ignoreBOM: true })
 
 interface WebKey {
   readonly secret: Uint8Array
@@ -53,8 +54,13 @@ export const webBackend: CryptoBackend<WebKey> = {
     )
   },
   decode(bytes) {
+    // A lenient decode writes U+FFFD for every invalid sequence, so a result without one is exact; only a
+    // body that holds U+FFFD (invalid, or a real U+FFFD) is decoded again strictly to tell which. Deno's
+    // strict decoder is ~6x slower than its lenient one (1 MiB: 1.07 ms against 0.16 ms).
+    const text = lenient.decode(bytes)
+    if (!text.includes('\uFFFD')) return text
     try {
-      return decoder.decode(bytes)
+      return strict.decode(bytes)
     } catch {
       return undefined
     }

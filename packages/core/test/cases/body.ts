@@ -89,6 +89,23 @@ export const bodyCases: Case[] = [
   signedBody('D24 data without id', '{"event":"entry_persisted","data":{}}', 'INVALID_PAYLOAD'),
   signedBody('D24 invalid UTF-8', new Uint8Array([0x7b, 0x22, 0xc3, 0x28, 0x22, 0x7d]), 'INVALID_PAYLOAD'),
   signedBody('D24 BOM before JSON', `\ufeff${BODY}`, 'INVALID_PAYLOAD'),
+  // The web backend decodes leniently first and strictly only when it sees U+FFFD: both branches.
+  signedBody(
+    'D24 a real U+FFFD (EF BF BD) as bytes',
+    new TextEncoder().encode('{"event":"x","data":{"id":"\ufffd"}}'),
+    'valid',
+  ),
+  signedBody(
+    'D24 a real U+FFFD and an invalid byte',
+    new Uint8Array([
+      ...new TextEncoder().encode('{"event":"x","data":{"id":"\ufffd'),
+      0xff,
+      0x22,
+      0x7d,
+      0x7d,
+    ]),
+    'INVALID_PAYLOAD',
+  ),
   // Signed over the U+FFFD that TextEncoder writes for it; parsing the string would yield the surrogate.
   signedBody('D24 string with a lone surrogate', '{"event":"x","data":{"id":"\ud800"}}', 'INVALID_PAYLOAD'),
   signedBody('D24 string with a surrogate pair', '{"event":"x","data":{"id":"\ud83e\uddfe"}}', 'valid'),
