@@ -1,5 +1,16 @@
 import { spawnSync } from 'node:child_process'
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import {
+  copyFileSync,
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs'
+import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -52,5 +63,56 @@ describe('bin/ledgerly-webhooks.js', () => {
       /ERR_MODULE_NOT_FOUND|Cannot find package '@ledgerly\/not-installed-anywhere'/,
     )
     expect(result.stderr).not.toMatch(/not built/)
+  })
+
+  /** The built package installed alone in a fresh app, with its dependencies except bullmq. */
+  function appWithoutBullmq(): string {
+    assertBuilt()
+    const app = mkdtempSync(join(tmpdir(), 'ledgerly-no-bullmq-'))
+    const installed = join(app, 'node_modules/@ledgerly/webhooks-dispatcher')
+    mkdirSync(installed, { recursive: true })
+    for (const entry of ['bin', 'dist', 'package.json'])
+      cpSync(join(packageDir, entry), join(installed, entry), { recursive: true })
+    const fromPackage = createRequire(join(packageDir, 'package.json'))
+    const undici = realpathSync(join(fromPackage.resolve('undici'), '..'))
+    symlinkSync(
+      undici.slice(0, undici.lastIndexOf('/node_modules/undici') + '/node_modules/undici'.length),
+      join(app, 'node_modules/undici'),
+      'dir',
+    )
+    symlinkSync(join(packageDir, '../core'), join(app, 'node_modules/@ledgerly/webhooks'), 'dir')
+    return app
+  }
+
+  const workerArgs = [
+    'worker',
+    '--redis',
+    'redis://127.0.0.1:1',
+    '--url',
+    'http://127.0.0.1:9/',
+    '--secret',
+    's',
+  ]
+
+  it('worker in an app without bullmq → "needs the bullmq package", exit 1', () => {
+    const app = appWithoutBullmq()
+    const result = run(
+      join(app, 'node_modules/@ledgerly/webhooks-dispatcher/bin/ledgerly-webhooks.js'),
+      workerArgs,
+    )
+    expect(result.status).toBe(1)
+    expect(result.stderr).toBe('error: the worker needs the "bullmq" package: npm install bullmq\n')
+  })
+
+  it('worker with a file of ours missing → that error, not "install bullmq"', () => {
+    const app = appWithoutBullmq()
+    rmSync(join(app, 'node_modules/@ledgerly/webhooks-dispatcher/dist/bullmq.js'))
+    const result = run(
+      join(app, 'node_modules/@ledgerly/webhooks-dispatcher/bin/ledgerly-webhooks.js'),
+      workerArgs,
+    )
+    expect(result.status).not.toBe(0)
+    expect(result.stderr).not.toMatch(/npm install bullmq/)
+    expect(result.stderr).toMatch(/bullmq\.js/)
   })
 })

@@ -73,7 +73,9 @@ async function workerCommand(argv: string[]): Promise<number> {
     bullmq = await import('../../queues/bullmq/index.js')
   } catch (error) {
     // Only a missing package is the user's to fix; a module of ours that fails to load is a bug.
-    if ((error as { code?: unknown }).code !== 'ERR_MODULE_NOT_FOUND') throw error
+    // The message names the package that could not be found: only bullmq (or ioredis) is the user's.
+    const missing = (error as { code?: unknown; message?: unknown }).code === 'ERR_MODULE_NOT_FOUND'
+    if (!missing || !/'(bullmq|ioredis)'/.test(String((error as Error).message))) throw error
     process.stderr.write('error: the worker needs the "bullmq" package: npm install bullmq\n')
     return 1
   }
