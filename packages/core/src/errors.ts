@@ -78,7 +78,11 @@ export class WebhookVerificationError extends Error {
 export function isWebhookVerificationError(error: unknown): error is WebhookVerificationError {
   if (typeof error !== 'object' || error === null) return false
   const candidate = error as { code?: unknown; [BRAND]?: unknown }
-  return candidate[BRAND] === true && typeof candidate.code === 'string' && candidate.code in ERROR_STATUS
+  return (
+    candidate[BRAND] === true &&
+    typeof candidate.code === 'string' &&
+    Object.hasOwn(ERROR_STATUS, candidate.code)
+  )
 }
 
 /** Shorthand used inside the package: build the error to throw. */

@@ -82,7 +82,7 @@ const LONE_SURROGATE = /[\uD800-\uDFFF]/u
  * U+FFFD that TextEncoder writes in its place, so parsing it would hand over data the signature never
  * covered. (`isWellFormed` is native where it exists: Node 20, current browsers.)
  */
-function wellFormed(text: string): boolean {
+export function wellFormed(text: string): boolean {
   const native = (text as { isWellFormed?: () => boolean }).isWellFormed
   return typeof native === 'function' ? native.call(text) : !LONE_SURROGATE.test(text)
 }

@@ -1,7 +1,8 @@
 import type { CryptoBackend } from './backend/types.js'
 import { toBase64, toHex } from './bytes.js'
 import { type Scheme, type SecretInput, schemeOption, secretKeys } from './options.js'
-import { type Body, type RawPayload, toBody } from './payload.js'
+import { type Body, type RawPayload, toBody, wellFormed } from './payload.js'
+import { MAX_SIGNATURES } from './schemes/limits.js'
 import { MAX_TIMESTAMP_DIGITS } from './timestamp.js'
 
 /** `'compound'` (default): `t=<T>,v1=<hex>`; `'legacy'`: the bare hex of Ledgerly's PHP integration example. */
@@ -62,6 +63,10 @@ export function createSignerWith<Key>(backend: CryptoBackend<Key>, options: Sign
   if (!legacy && options.format !== undefined && options.format !== 'compound') {
     throw new TypeError(`${caller}: "format" must be "compound" or "legacy"`)
   }
+  // Verifiers (ours included) refuse a header with more v1 entries than this: fail here, not at the receiver.
+  if (keys.length > MAX_SIGNATURES) {
+    throw new RangeError(`${caller}: at most ${MAX_SIGNATURES} secrets, got ${keys.length}`)
+  }
   if (legacy && (scheme !== 'ledgerly' || keys.length !== 1)) {
     throw new TypeError(`${caller}: the legacy format takes exactly one Ledgerly secret`)
   }
@@ -74,6 +79,10 @@ export function createSignerWith<Key>(backend: CryptoBackend<Key>, options: Sign
       throw new TypeError(
         'sign: "payload" must be the exact body (string or bytes); JSON.stringify objects first',
       )
+    }
+    // A lone surrogate would be sent as U+FFFD: the receiver would get other text than the caller's.
+    if (typeof body === 'string' && !wellFormed(body)) {
+      throw new TypeError('sign: "payload" has a lone surrogate, which UTF-8 cannot carry')
     }
     const timestamp = timestampOption(message?.timestamp)
     const id = scheme === 'ledgerly' ? undefined : idOption(message?.id)

@@ -110,7 +110,13 @@ export function createVerifierWith<Events extends EventMap = LedgerlyEvents, Key
     const millis = now()
     if (!Number.isFinite(millis))
       throw new TypeError('verify: the "now" clock did not return a finite number')
-    assertFresh(parts.timestamp, Math.floor(millis / 1000), tolerance)
+    // A clock in seconds would turn every webhook into a 401 the sender never retries: when `now` read as
+    // seconds matches T and read as milliseconds does not, it is the receiver's bug (a TypeError, so 5xx).
+    const seconds = Math.floor(millis / 1000)
+    if (Math.abs(millis - parts.timestamp) <= tolerance && Math.abs(seconds - parts.timestamp) > tolerance) {
+      throw new TypeError('verify: "now" must return milliseconds, like Date.now; it returned seconds')
+    }
+    assertFresh(parts.timestamp, seconds, tolerance)
     return { body, parts }
   }
 

@@ -5,6 +5,7 @@
  */
 import { signSync } from '../index.js'
 import type { Scheme, SecretInput } from '../options.js'
+import { toBody } from '../payload.js'
 import type { SignatureFormat } from '../signer.js'
 
 /** Options of {@link signedHeaders}. */
@@ -23,9 +24,15 @@ export interface SignedHeadersOptions {
 /** Options of {@link createSignedRequest}. */
 export interface SignedRequestOptions extends Omit<SignedHeadersOptions, 'payload'> {
   url: string | URL
-  /** The body; a non-string, non-bytes value is sent as `JSON.stringify(payload)`. */
+  /**
+   * The body: a string or bytes (`Uint8Array`, `ArrayBuffer`, any view) is sent as it is; anything else as
+   * `JSON.stringify(payload)`.
+   */
   payload: unknown
-  /** Extra headers, for example to tamper with one in a test. They override the signed ones. */
+  /**
+   * Extra headers, for example to tamper with one in a test. They replace the signed ones of the same name,
+   * whatever the letter case.
+   */
   headers?: Record<string, string>
 }
 
@@ -61,8 +68,18 @@ export function signedHeaders(options: SignedHeadersOptions): Record<string, str
  */
 export function createSignedRequest(options: SignedRequestOptions): Request {
   const { url, payload, headers: extra, ...rest } = options
-  const body =
-    typeof payload === 'string' || payload instanceof Uint8Array ? payload : JSON.stringify(payload)
-  const headers = { ...signedHeaders({ ...rest, payload: body }), ...extra }
+  const body = rawOrJson(payload)
+  const headers = new Headers(signedHeaders({ ...rest, payload: body }))
+  // set(), not an object spread: 'X-Ledgerly-Timestamp' must replace 'x-ledgerly-timestamp', not join it.
+  for (const [name, value] of Object.entries(extra ?? {})) headers.set(name, value)
   return new Request(url, { method: 'POST', headers, body: body as BodyInit })
+}
+
+/** Bytes and strings as they are (from any realm); anything else as JSON. */
+function rawOrJson(payload: unknown): string | Uint8Array {
+  try {
+    return toBody(payload)
+  } catch {
+    return JSON.stringify(payload)
+  }
 }
