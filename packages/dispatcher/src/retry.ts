@@ -69,7 +69,8 @@ export function classifyStatus(
 export function retryAfterSeconds(header: string | undefined, nowMs: number): number | undefined {
   if (header === undefined) return undefined
   const text = header.trim()
-  if (/^\d{1,10}$/.test(text)) return Number(text)
+  // Any run of digits: a huge delay is still a delay, capped later by maxRetryAfter (not ignored).
+  if (/^\d+$/.test(text)) return Number(text)
   // HTTP dates start with a day name; anything else (`-5`, `1.5`) is not a delay we understand.
   if (text.length > 64 || !/^[A-Za-z]{3,9},? /.test(text)) return undefined
   const date = Date.parse(text)

@@ -150,15 +150,20 @@ export function createSignedDispatcher(options: SignedDispatcherOptions): Signed
       hooks.emit('failure', { delivery, attempt: record })
       return
     }
-    const delayMs = retryDelayMs({
-      policy,
-      retry: job.attempt,
-      retryAfter: retryAfterSeconds(result.retryAfter, Date.now()),
-      maxRetryAfter: resolved.maxRetryAfter,
-      jitter: resolved.jitter,
-      scale: resolved.backoffScale,
-      random: resolved.random,
-    })
+    // At least 1 ms, so that the next attempt never starts inside this one (a memory queue runs a job of
+    // delay 0 from within enqueue): this attempt's record and 'retry' event come first.
+    const delayMs = Math.max(
+      1,
+      retryDelayMs({
+        policy,
+        retry: job.attempt,
+        retryAfter: retryAfterSeconds(result.retryAfter, resolved.now()),
+        maxRetryAfter: resolved.maxRetryAfter,
+        jitter: resolved.jitter,
+        scale: resolved.backoffScale,
+        random: resolved.random,
+      }),
+    )
     const next = job.attempt + 1
     // Enqueue before recording: if the queue refuses, this handler rejects and a durable queue re-runs it.
     await queue.enqueue({ ...job, id: `${job.deliveryId}-${next}`, attempt: next }, { delayMs })

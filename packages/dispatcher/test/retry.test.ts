@@ -57,6 +57,9 @@ describe('retryAfterSeconds', () => {
     ['Thu, 01 Jan 2026 00:01:00 GMT', 60],
     ['Wed, 31 Dec 2025 00:00:00 GMT', 0],
     ['x'.repeat(100), undefined],
+    // Longer than 10 digits: still a (huge) delay, capped by maxRetryAfter; it used to be ignored.
+    ['99999999999', 99999999999],
+    ['9'.repeat(400), Number.POSITIVE_INFINITY],
   ])('%j → %j', (header, seconds) => {
     expect(retryAfterSeconds(header, now)).toBe(seconds)
   })

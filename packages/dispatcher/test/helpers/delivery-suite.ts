@@ -265,5 +265,24 @@ export function deliverySuite(label: string, makeQueue: () => DeliveryQueue) {
       await new Promise((resolve) => setTimeout(resolve, 20))
       expect(seen).toEqual(['attempt 1', 'retry', 'attempt 2', 'success'])
     })
+
+    // A delay of 0 let the memory queue start attempt n+1 inside attempt n, before n was recorded.
+    it('backoff [0], 500 every time → hooks and log in attempt order: retry 1 before attempt 2', async () => {
+      const { dispatcher } = await setup(statuses(500, 500, 500), {
+        defaultRetry: { tries: 3, backoff: [0] },
+      })
+      const seen: string[] = []
+      dispatcher.on('attempt', ({ attempt }) => seen.push(`attempt ${attempt}`))
+      dispatcher.on('retry', ({ attempt }) => seen.push(`retry ${attempt.attempt}`))
+      dispatcher.on('failure', ({ attempt }) => seen.push(`failure ${attempt.attempt}`))
+      const id = await dispatcher.enqueue(entryPayload(), 'entry_persisted')
+      await dispatcher.drained()
+      expect(seen).toEqual(['attempt 1', 'retry 1', 'attempt 2', 'retry 2', 'attempt 3', 'failure 3'])
+      expect(dispatcher.log.get(id)!.attempts.map((a) => `${a.attempt} ${a.outcome}`)).toEqual([
+        '1 retry',
+        '2 retry',
+        '3 failed',
+      ])
+    })
   })
 }
