@@ -14,7 +14,11 @@ export interface WritableDeliveryLog extends DeliveryLog {
   add(record: DeliveryRecord, attempt: AttemptRecord): void
 }
 
-/** Keeps the newest `limit` deliveries (a Map iterates in insertion order, so the oldest go first). */
+/**
+ * Keeps the `limit` most recently active deliveries: a Map iterates in insertion order, and a delivery moves
+ * to the end whenever an attempt is recorded, so the one evicted is the one idle longest (a finished one
+ * before one whose retry is still due).
+ */
 export function createDeliveryLog(limit: number): WritableDeliveryLog {
   const records = new Map<string, DeliveryRecord>()
   return {
@@ -30,6 +34,11 @@ export function createDeliveryLog(limit: number): WritableDeliveryLog {
       return record
     },
     add(record, attempt) {
+      // Move it to the newest end, if it is still kept.
+      if (records.get(record.deliveryId) === record) {
+        records.delete(record.deliveryId)
+        records.set(record.deliveryId, record)
+      }
       record.attempts.push(attempt)
       if (attempt.outcome === 'delivered') record.state = 'delivered'
       else if (attempt.outcome === 'failed') record.state = 'failed'
