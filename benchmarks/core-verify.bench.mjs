@@ -7,6 +7,7 @@ import { buildFixture, SHAPES, SIZES, standardWebhooksHeaders } from './core/fix
 import { jsonOnly, nodeBuild, ourPaths, ourSignaturePaths, ourVerifiers, webBuild } from './core/ours.mjs'
 import { peerPaths } from './core/peers.mjs'
 import { rawVerifiers } from './core/raw.mjs'
+import { wrongHexTag } from './core/raw-web.mjs'
 import { formatRate, formatRatio, formatTime, markdownTable } from './core/report.mjs'
 import { checkResult, ROWS, versions } from './core/rows.mjs'
 import { setupCosts } from './core/setup-costs.mjs'
@@ -71,10 +72,7 @@ async function benchSize(size) {
   const base = fixtures.string
   for (const [id, fn] of Object.entries(ourSignaturePaths(verifiers, base))) fns[`${id}@string`] = fn
   Object.assign(fns, rawVerifiers(base))
-  const wrongTag = rawVerifiers(
-    base,
-    base.hexTag.replace(/^./, (c) => (c === '0' ? '1' : '0')),
-  )
+  const wrongTag = rawVerifiers(base, wrongHexTag(base.hexTag))
   for (const [id, fn] of Object.entries(wrongTag)) checkResult(`${id} (wrong tag)`, await fn(), false)
   const swHeaders = standardWebhooksHeaders(base.body, nodeBuild.signSync)
   fns['node-sync-sw@string'] = () =>

@@ -1,5 +1,6 @@
 // Bodies and signed headers for the core verify benchmark, all built before any timing starts.
 import { createHmac } from 'node:crypto'
+import { requestHeaders } from './request-headers.mjs'
 
 /** The Ledgerly secret: its UTF-8 bytes are the HMAC key (Stripe and Octokit use a string key the same way). */
 export const SECRET = 'bench-secret-0123456789abcdefghijklmnopqrstuvwxyz'
@@ -62,17 +63,7 @@ export function buildFixture(size, shape, timestamp, signSync) {
   if (signed['x-ledgerly-signature'] !== `t=${timestamp},v1=${hexTag}`) {
     throw new Error('our signer and node:crypto disagree on the tag')
   }
-  const headers = {
-    host: 'receiver.example',
-    'user-agent': 'Ledgerly-Webhooks/1.0',
-    'content-type': 'application/json',
-    'content-length': String(body.length),
-    'accept-encoding': 'gzip',
-    'x-ledgerly-event': 'entry_persisted',
-    'x-ledgerly-delivery': 'dlv_01J9ZK3Q8R',
-    'x-ledgerly-attempt': '1',
-    ...signed,
-  }
+  const headers = requestHeaders(body, signed)
   return {
     size,
     shape,

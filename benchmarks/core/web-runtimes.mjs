@@ -15,11 +15,13 @@
 //
 // Only web APIs are used on the timed and fixture paths (TextEncoder, crypto.subtle, noble), so every
 // runtime runs the same code; `node:fs` is read (in a try) only for the package versions in the header.
-import { hmac } from '@noble/hashes/hmac.js'
-import { sha256 } from '@noble/hashes/sha2.js'
-import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js'
+// The raw baselines (raw-web.mjs) and the request headers (request-headers.mjs) are shared with the Node
+// benchmark through modules that are runtime-neutral too.
+import { bytesToHex } from '@noble/hashes/utils.js'
 import { do_not_optimize, measure } from 'mitata'
+import { signedContent, webKeys, webRawVerifiers, wrongHexTag } from './raw-web.mjs'
 import { formatRate, formatRatio, formatTime, markdownTable } from './report.mjs'
+import { requestHeaders } from './request-headers.mjs'
 
 const args = globalThis.Deno?.args ?? globalThis.process?.argv.slice(2) ?? []
 const quick = args.includes('--quick')
@@ -82,17 +84,7 @@ async function buildFixture(size, timestamp, subtleKey) {
   if (signed['x-ledgerly-signature'] !== `t=${timestamp},v1=${hexTag}`) {
     throw new Error('our signer and crypto.subtle disagree on the tag')
   }
-  const headers = {
-    host: 'receiver.example',
-    'user-agent': 'Ledgerly-Webhooks/1.0',
-    'content-type': 'application/json',
-    'content-length': String(body.length),
-    'accept-encoding': 'gzip',
-    'x-ledgerly-event': 'entry_persisted',
-    'x-ledgerly-delivery': 'dlv_01J9ZK3Q8R',
-    'x-ledgerly-attempt': '1',
-    ...signed,
-  }
+  const headers = requestHeaders(body, signed)
   const swHeaders = ours.signSync(body, {
     secret: SW_SECRET,
     scheme: 'standard-webhooks',
@@ -108,46 +100,6 @@ async function buildFixture(size, timestamp, subtleKey) {
     hexTag,
     octokitSignature: `sha256=${await subtleHex(subtleKey, body)}`,
     swHeaders,
-  }
-}
-
-// ---- Raw baselines (as raw.mjs: hex-decode the tag, HMAC over `t.body`, constant-time compare) ------------
-
-function signedContent(timestamp, body) {
-  const prefix = encoder.encode(`${timestamp}.`)
-  const message = new Uint8Array(prefix.length + body.length)
-  message.set(prefix)
-  message.set(body, prefix.length)
-  return message
-}
-
-/** Constant-time equality, as a hand-rolled web verifier writes it. */
-function equalTags(a, b) {
-  if (a.length !== b.length) return false
-  let diff = 0
-  for (let i = 0; i < a.length; i++) diff |= a[i] ^ b[i]
-  return diff === 0
-}
-
-function rawVerifiers(fixture, subtleKey, nobleKeyed, hexTag = fixture.hexTag) {
-  const { timestamp, body } = fixture
-  return {
-    // The message is concatenated on each call: Web Crypto cannot stream.
-    'raw-subtle': async function rawSubtle() {
-      const expected = hexToBytes(hexTag)
-      const mac = await crypto.subtle.sign('HMAC', subtleKey, signedContent(timestamp, body))
-      return equalTags(new Uint8Array(mac), expected)
-    },
-    // A keyed noble HMAC built once and cloned per call, as our backend does.
-    'raw-noble-keyed': function rawNobleKeyed() {
-      const expected = hexToBytes(hexTag)
-      const mac = nobleKeyed
-        .clone()
-        .update(encoder.encode(`${timestamp}.`))
-        .update(body)
-        .digest()
-      return equalTags(mac, expected)
-    },
   }
 }
 
@@ -295,15 +247,14 @@ async function prepare(label, fn, check) {
   }
 }
 
-async function benchSize(size, timestamp, subtleKey, nobleKeyed, verifier) {
+async function benchSize(size, timestamp, keys, verifier) {
   console.error(`${size.label}`)
-  const fixture = await buildFixture(size, timestamp, subtleKey)
-  const wrongTag = fixture.hexTag.replace(/^./, (c) => (c === '0' ? '1' : '0'))
-  for (const [id, fn] of Object.entries(rawVerifiers(fixture, subtleKey, nobleKeyed, wrongTag))) {
+  const fixture = await buildFixture(size, timestamp, keys.subtleKey)
+  for (const [id, fn] of Object.entries(webRawVerifiers(fixture, keys, wrongHexTag(fixture.hexTag)))) {
     if ((await fn()) !== false) throw new Error(`${id}: did not return false for a wrong tag`)
   }
   const fns = {
-    ...rawVerifiers(fixture, subtleKey, nobleKeyed),
+    ...webRawVerifiers(fixture, keys),
     ...ourPaths(verifier, fixture),
     ...peerPaths(fixture),
   }
@@ -399,15 +350,12 @@ async function versions() {
 
 const startedAt = new Date()
 const timestamp = Math.floor(startedAt.getTime() / 1000)
-const subtleKey = await crypto.subtle.importKey('raw', keyBytes, { name: 'HMAC', hash: 'SHA-256' }, false, [
-  'sign',
-])
-const nobleKeyed = hmac.create(sha256, keyBytes)
+const keys = await webKeys(keyBytes)
 const verifier = ours.createVerifier({ secret: SECRET, now: () => timestamp * 1000 })
 console.error(`${runtime}${quick ? ' (--quick)' : ''}`)
 
 const results = []
-for (const size of SIZES) results.push(await benchSize(size, timestamp, subtleKey, nobleKeyed, verifier))
+for (const size of SIZES) results.push(await benchSize(size, timestamp, keys, verifier))
 
 const cores = globalThis.navigator?.hardwareConcurrency
 console.log(
