@@ -30,6 +30,7 @@ const SYSTEM = [
   { command: 'redis-server', apt: 'redis-server' },
   { command: 'php', apt: 'php-cli' },
   { command: 'chromium', apt: 'chromium' },
+  { command: 'python3', apt: 'python3' },
 ]
 
 function ensureSystemPackages() {
@@ -48,9 +49,13 @@ function ensureSystemPackages() {
 }
 
 if (!has('pnpm')) run('npm install -g pnpm@10')
-run(
-  existsSync(`${root}/pnpm-lock.yaml`) && process.env.CI ? 'pnpm install --frozen-lockfile' : 'pnpm install',
-)
+const install =
+  existsSync(`${root}/pnpm-lock.yaml`) && process.env.CI ? 'pnpm install --frozen-lockfile' : 'pnpm install'
+// The demo needs the three packages it builds and the root's build tools, not the other runtimes the test
+// suites bring (workerd, Bun, Deno, Node 22: about 500 MB of the 800 MB a full install downloads).
+const DEMO_ONLY =
+  ' --filter . --filter "@ledgerly/webhooks-dispatcher..." --filter "@ledgerly/webhooks-express..."'
+run(task === 'demo' ? install + DEMO_ONLY : install)
 
 if (task === 'test') {
   ensureSystemPackages()
