@@ -3,6 +3,8 @@ import { runOnce } from '@ledgerly/webhooks/idempotency'
 import { redisStore } from '@ledgerly/webhooks-redis'
 import { Redis } from 'ioredis'
 
+declare function saveEntry(entry: unknown): Promise<void> // your code
+
 const store = redisStore({ client: new Redis(process.env.REDIS_URL!), prefix: 'billing:webhooks:' })
 const verifier = createVerifier({ secret: process.env.LEDGERLY_WEBHOOK_SECRET! })
 
@@ -19,9 +21,4 @@ export async function POST(request: Request): Promise<Response> {
     if (isWebhookVerificationError(error)) return new Response(error.code, { status: error.status })
     return new Response(null, { status: 500 }) // the claim was released: the sender's retry runs it again
   }
-}
-
-export const saved: unknown[] = []
-async function saveEntry(entry: unknown): Promise<void> {
-  saved.push(entry)
 }
