@@ -29,6 +29,19 @@ describe('the tolerance is held in whole seconds, as T is (|floor(now) - T| <= t
 })
 
 describe('a "now" clock in seconds', () => {
+  // Fake millisecond clocks in tests read small numbers; T in the future there is TIMESTAMP_TOO_NEW, not a
+  // "seconds" TypeError (the check only looks at readings a real seconds clock gives).
+  test.each([
+    [500, 600],
+    [1_000_000, 1_000_100],
+  ])('a fake millisecond clock at %i, T = %i → TIMESTAMP_TOO_NEW, not a TypeError', (millis, timestamp) => {
+    const verifier = createVerifier({ secret: SECRET, now: () => millis })
+    const headers = signSync(BODY, { secret: SECRET, timestamp })
+    expect(() => verifier.verifySync({ payload: BODY, headers })).toThrow(
+      expect.objectContaining({ code: 'TIMESTAMP_TOO_NEW' }),
+    )
+  })
+
   test('now: () => unix seconds → TypeError naming milliseconds (a 401 would make the sender give up)', () => {
     const verifier = createVerifier({ secret: SECRET, now: () => T })
     expect(() => verifier.verifySync(request)).toThrow(TypeError)

@@ -4,7 +4,10 @@ import type { AttemptRecord, DeliveryRecord } from './types.js'
 export interface DeliveryLog {
   /** One delivery with every attempt so far, or undefined when unknown or already evicted. */
   get(deliveryId: string): DeliveryRecord | undefined
-  /** Every delivery kept, oldest first. */
+  /**
+   * Every delivery kept: the finished ones (delivered or failed), least recently finished first, then those
+   * still pending, least recently active first.
+   */
   all(): DeliveryRecord[]
 }
 
@@ -15,33 +18,49 @@ export interface WritableDeliveryLog extends DeliveryLog {
 }
 
 /**
- * Keeps the `limit` most recently active deliveries: a Map iterates in insertion order, and a delivery moves
- * to the end whenever an attempt is recorded, so the one evicted is the one idle longest (a finished one
- * before one whose retry is still due).
+ * Keeps at most `limit` deliveries. At the bound a finished delivery goes first (the one finished
+ * longest ago), and a pending one only when every kept delivery is pending (the one idle longest): a
+ * delivery waiting for its retry keeps its history while newer ones finish. Two Maps in insertion order,
+ * and a delivery moves to the newest end of its Map whenever it is opened or an attempt is recorded.
  */
 export function createDeliveryLog(limit: number): WritableDeliveryLog {
-  const records = new Map<string, DeliveryRecord>()
+  const pending = new Map<string, DeliveryRecord>()
+  const finished = new Map<string, DeliveryRecord>()
+
+  function evictOne(): void {
+    const from = finished.size > 0 ? finished : pending
+    from.delete(from.keys().next().value!)
+  }
+
+  /** Moves a kept record to the newest end of the Map its state belongs to. */
+  function touch(record: DeliveryRecord): void {
+    const id = record.deliveryId
+    if (pending.get(id) !== record && finished.get(id) !== record) return // evicted: not kept any more
+    pending.delete(id)
+    finished.delete(id)
+    ;(record.state === 'pending' ? pending : finished).set(id, record)
+  }
+
   return {
-    get: (deliveryId) => records.get(deliveryId),
-    all: () => [...records.values()],
+    get: (deliveryId) => pending.get(deliveryId) ?? finished.get(deliveryId),
+    all: () => [...finished.values(), ...pending.values()],
     open(deliveryId, event, endpoint) {
-      const existing = records.get(deliveryId)
-      if (existing) return existing
+      const existing = pending.get(deliveryId) ?? finished.get(deliveryId)
+      if (existing) {
+        touch(existing)
+        return existing
+      }
       const record: DeliveryRecord = { deliveryId, event, endpoint, state: 'pending', attempts: [] }
       if (limit === 0) return record
-      records.set(deliveryId, record)
-      if (records.size > limit) records.delete(records.keys().next().value!)
+      pending.set(deliveryId, record)
+      if (pending.size + finished.size > limit) evictOne()
       return record
     },
     add(record, attempt) {
-      // Move it to the newest end, if it is still kept.
-      if (records.get(record.deliveryId) === record) {
-        records.delete(record.deliveryId)
-        records.set(record.deliveryId, record)
-      }
       record.attempts.push(attempt)
       if (attempt.outcome === 'delivered') record.state = 'delivered'
       else if (attempt.outcome === 'failed') record.state = 'failed'
+      touch(record)
     },
   }
 }

@@ -157,7 +157,8 @@ export function createSignedDispatcher(options: SignedDispatcherOptions): Signed
       retryDelayMs({
         policy,
         retry: job.attempt,
-        retryAfter: retryAfterSeconds(result.retryAfter, resolved.now()),
+        // Real time, not the `now` option: the wait runs on real timers.
+        retryAfter: retryAfterSeconds(result.retryAfter, Date.now()),
         maxRetryAfter: resolved.maxRetryAfter,
         jitter: resolved.jitter,
         scale: resolved.backoffScale,

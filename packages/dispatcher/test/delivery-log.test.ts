@@ -7,7 +7,7 @@ function attempt(n: number, outcome: AttemptRecord['outcome']): AttemptRecord {
 }
 
 describe('createDeliveryLog(limit)', () => {
-  it('limit 3, a b c opened, a records a retry, d opened → b evicted (idle longest), a kept with its attempt', () => {
+  it('limit 3, a b c pending, a records a retry, d opened → b evicted (idle longest), a kept with its attempt', () => {
     const log = createDeliveryLog(3)
     const a = log.open('a', 'e', 'u')
     log.open('b', 'e', 'u')
@@ -17,6 +17,20 @@ describe('createDeliveryLog(limit)', () => {
     expect(log.all().map((record) => record.deliveryId)).toEqual(['c', 'a', 'd'])
     expect(log.get('a')!.attempts.map((x) => x.outcome)).toEqual(['retry'])
     expect(log.get('b')).toBeUndefined()
+  })
+
+  it('limit 2, a waits for its retry, b is delivered, c opened → b evicted (finished), not a', () => {
+    const log = createDeliveryLog(2)
+    const a = log.open('a', 'e', 'u')
+    log.add(a, attempt(1, 'retry'))
+    log.add(log.open('b', 'e', 'u'), attempt(1, 'delivered'))
+    log.open('c', 'e', 'u')
+    expect(log.get('b')).toBeUndefined()
+    expect(log.get('a')!.attempts).toHaveLength(1)
+    expect(log.all().map((record) => `${record.deliveryId} ${record.state}`)).toEqual([
+      'a pending',
+      'c pending',
+    ])
   })
 
   it('a delivery retried while newer ones finish → still there with every attempt when it is delivered', () => {
