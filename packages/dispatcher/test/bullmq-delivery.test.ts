@@ -71,3 +71,19 @@ describe('bullmq README example', () => {
     await server.close()
   })
 })
+
+describe('bullmq queue after close()', () => {
+  it('dispatch → rejects with "closed … build a new dispatcher"; drained() → resolves', async () => {
+    const dispatcher = createSignedDispatcher({
+      url: 'http://127.0.0.1:9/hooks',
+      secret: 'closed-secret',
+      queue: bullmqQueue({ connection: redis.url, queueName: `closed-${process.pid}` }),
+      work: false,
+    })
+    await dispatcher.close({ timeoutMs: 2_000 })
+    await expect(dispatcher.dispatch(entryPayload('entry_late'), 'entry_persisted')).rejects.toThrow(
+      /closed; job .* was not queued \(build a new dispatcher\)/,
+    )
+    await expect(dispatcher.drained()).resolves.toBeUndefined()
+  })
+})

@@ -286,6 +286,8 @@ export function bullmqQueue(options: BullmqQueueOptions): DeliveryQueue {
   }
   let worker: Worker | undefined
   let stopping = false
+  // Set once close() has stored every follow-up and is letting go of Redis: nothing can be stored after it.
+  let closed = false
   const active = new Map<string, DeliveryJob>()
   // The attempts each running batch job claimed: if the job is left unfinished, all of them run again
   // (the re-run claims them anew, delivered ones included), so a forced close reports all of them.
@@ -353,6 +355,11 @@ export function bullmqQueue(options: BullmqQueueOptions): DeliveryQueue {
     name: queueName,
 
     enqueue(job: DeliveryJob, enqueueOptions: EnqueueOptions = {}) {
+      if (closed) {
+        return Promise.reject(
+          new Error(`bullmqQueue: closed; job ${job.id} was not queued (build a new dispatcher)`),
+        )
+      }
       const delay = Math.max(0, enqueueOptions.delayMs ?? 0)
       if (batchSize > 1 && delay === 0 && job.attempt === 1) return addToBatch(job)
       return addSingle(job, delay)
@@ -430,6 +437,7 @@ export function bullmqQueue(options: BullmqQueueOptions): DeliveryQueue {
     },
 
     async drained() {
+      if (closed) return // as a closed memory queue: nothing here will run any more
       await flushAll()
       for (;;) {
         const c = await counts()
@@ -473,6 +481,7 @@ export function bullmqQueue(options: BullmqQueueOptions): DeliveryQueue {
         queue.getJobs(['waiting', 'delayed', 'prioritized', 'paused'], 0, maxReported - 1),
         askMs(),
       )
+      closed = true
       // A command still waiting for Redis holds BullMQ's close() (and its disconnect()) back: then the
       // client is cut directly, so no reconnection timer keeps the process alive after close().
       if (left === TIMED_OUT || (await within(queue.close(), askMs())) === TIMED_OUT)
