@@ -93,12 +93,17 @@ class AttemptHandler implements Dispatcher.DispatchHandler {
     return result
   }
 
+  /** What arrived of the body so far: a 500 whose body then stalls or breaks still shows its first bytes. */
+  excerptSoFar(): string | undefined {
+    return this.chunks?.length ? decoder.decode(Buffer.concat(this.chunks)) : undefined
+  }
+
   timedOut() {
     const timeoutMs = this.request.timeoutMs
     this.settle(
       this.status === undefined
         ? { error: { code: 'TIMEOUT', message: `no response within ${timeoutMs} ms` } }
-        : this.answered(undefined),
+        : this.answered(this.excerptSoFar()),
     )
     // A request still queued for a connection has no controller yet: onRequestStart aborts it.
     this.controller?.abort(new Error('attempt timed out'))
@@ -175,8 +180,7 @@ class AttemptHandler implements Dispatcher.DispatchHandler {
   onResponseEnd() {
     this.endGrace()
     if (this.settled) return
-    const excerpt = this.chunks?.length ? decoder.decode(Buffer.concat(this.chunks)) : undefined
-    this.settle(this.answered(excerpt))
+    this.settle(this.answered(this.excerptSoFar()))
   }
 
   onResponseError(_controller: Dispatcher.DispatchController, error: Error) {
@@ -185,7 +189,7 @@ class AttemptHandler implements Dispatcher.DispatchHandler {
     this.settle(
       this.status === undefined
         ? { error: networkError(error, this.request.timeoutMs) }
-        : this.answered(undefined),
+        : this.answered(this.excerptSoFar()),
     )
   }
 }

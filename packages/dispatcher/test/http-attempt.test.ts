@@ -40,7 +40,7 @@ describe('one HTTP attempt: edges of the shared timeout', () => {
     expect(server.received).toHaveLength(1)
   })
 
-  it('status sent, body stalls past the timeout → the status counts: delivered, no excerpt', async () => {
+  it('status sent, body stalls past the timeout → the status counts: delivered, with what arrived', async () => {
     const { dispatcher } = await setup(
       (_index, _request, response) => {
         response.writeHead(200, { 'content-length': '100' })
@@ -53,7 +53,7 @@ describe('one HTTP attempt: edges of the shared timeout', () => {
     const record = dispatcher.log.get(id)!
     expect(record.state).toBe('delivered')
     expect(record.attempts[0]!.status).toBe(200)
-    expect(record.attempts[0]!.responseExcerpt).toBeUndefined()
+    expect(record.attempts[0]!.responseExcerpt).toBe('partial')
   })
 
   it('a small body → kept whole as the excerpt', async () => {
