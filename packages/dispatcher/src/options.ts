@@ -90,6 +90,17 @@ function finiteAtLeast(value: unknown, fallback: number, min: number, name: stri
   return value
 }
 
+/** Seconds; above a billion (about 31 years) a huge `Retry-After` would become an endless wait. */
+function maxRetryAfterOption(value: unknown): number {
+  const seconds = finiteAtLeast(value, 300, 0, 'maxRetryAfter')
+  if (seconds > 1e9) {
+    throw new RangeError(
+      `createSignedDispatcher: "maxRetryAfter" must be at most 1e9 seconds, got ${seconds}`,
+    )
+  }
+  return seconds
+}
+
 function wholeAtLeast(value: unknown, fallback: number, min: number, name: string): number {
   const number = finiteAtLeast(value, fallback, min, name)
   if (!Number.isInteger(number)) throw new RangeError(`createSignedDispatcher: "${name}" must be an integer`)
@@ -194,7 +205,7 @@ export function resolveOptions(options: SignedDispatcherOptions): ResolvedOption
     backoffScale: finiteAtLeast(options.backoffScale, 1, 0, 'backoffScale'),
     jitter,
     retryStatuses: new Set(statuses),
-    maxRetryAfter: finiteAtLeast(options.maxRetryAfter, 300, 0, 'maxRetryAfter'),
+    maxRetryAfter: maxRetryAfterOption(options.maxRetryAfter),
     timeoutMs: timeoutMsOption(options.timeout),
     connections: connectionsOption(options),
     maxResponseBytes: wholeAtLeast(options.maxResponseBytes, 4096, 0, 'maxResponseBytes'),

@@ -26,6 +26,11 @@ describe('createSignedDispatcher: bad options throw when built', () => {
     ['connections NaN', { url, secret, connections: Number.NaN }, RangeError],
     ['connections with an agent', { url, secret, connections: 10, agent: {} as never }, TypeError],
     ['jitter 2', { url, secret, jitter: 2 }, RangeError],
+    [
+      'maxRetryAfter 1e306 (a 400-digit Retry-After would wait forever)',
+      { url, secret, maxRetryAfter: 1e306 },
+      RangeError,
+    ],
     ['negative backoffScale', { url, secret, backoffScale: -1 }, RangeError],
     ['retryStatuses with 500', { url, secret, retryStatuses: [500] }, RangeError],
     ['override x-ledgerly-signature', { url, secret, headers: { 'X-Ledgerly-Signature': 'x' } }, TypeError],
