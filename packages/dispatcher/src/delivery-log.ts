@@ -26,10 +26,12 @@ export interface WritableDeliveryLog extends DeliveryLog {
 export function createDeliveryLog(limit: number): WritableDeliveryLog {
   const pending = new Map<string, DeliveryRecord>()
   const finished = new Map<string, DeliveryRecord>()
+  const evictPending = oldestEvictor(pending)
+  const evictFinished = oldestEvictor(finished)
 
   function evictOne(): void {
-    const from = finished.size > 0 ? finished : pending
-    from.delete(from.keys().next().value!)
+    if (finished.size > 0) evictFinished()
+    else evictPending()
   }
 
   /** Moves a kept record to the newest end of the Map its state belongs to. */
@@ -62,5 +64,24 @@ export function createDeliveryLog(limit: number): WritableDeliveryLog {
       else if (attempt.outcome === 'failed') record.state = 'failed'
       touch(record)
     },
+  }
+}
+
+/**
+ * Deletes the oldest key of `map` through ONE long-lived iterator. Every key before the iterator's position
+ * has been deleted (evicted here, or moved to the newest end by `touch`), so its next live key is the oldest.
+ * Asking a fresh `map.keys()` each time would make V8 step over every deleted slot at the front again, which
+ * costs O(limit) per eviction at a large `logLimit`.
+ */
+function oldestEvictor(map: Map<string, DeliveryRecord>): () => void {
+  let cursor = map.keys()
+  return function evictOldest(): void {
+    let next = cursor.next()
+    if (next.done) {
+      // A finished iterator never sees later insertions; start a fresh one.
+      cursor = map.keys()
+      next = cursor.next()
+    }
+    if (!next.done) map.delete(next.value)
   }
 }

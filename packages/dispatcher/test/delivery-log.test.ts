@@ -1,3 +1,4 @@
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { createDeliveryLog } from '../src/delivery-log.js'
 import type { AttemptRecord } from '../src/types.js'
@@ -52,5 +53,77 @@ describe('createDeliveryLog(limit)', () => {
     log.add(record, attempt(1, 'delivered'))
     expect(record.state).toBe('delivered')
     expect(log.all()).toEqual([])
+  })
+})
+
+/** The documented rule, written the slow obvious way: at the bound evict the finished delivery finished longest ago, else the pending one idle longest. */
+function referenceLog(limit: number) {
+  const order: { id: string; state: 'pending' | 'finished'; seq: number }[] = []
+  let seq = 0
+  return {
+    open(id: string) {
+      const kept = order.find((x) => x.id === id)
+      if (kept) {
+        kept.seq = ++seq
+        return
+      }
+      if (limit === 0) return
+      order.push({ id, state: 'pending', seq: ++seq })
+      if (order.length > limit) {
+        const finished = order.filter((x) => x.state === 'finished')
+        const from = finished.length > 0 ? finished : order
+        const oldest = from.reduce((a, b) => (a.seq < b.seq ? a : b))
+        order.splice(order.indexOf(oldest), 1)
+      }
+    },
+    add(id: string, outcome: AttemptRecord['outcome']) {
+      const kept = order.find((x) => x.id === id)
+      if (!kept) return
+      if (outcome !== 'retry') kept.state = 'finished'
+      kept.seq = ++seq
+    },
+    ids() {
+      const by = (state: string) =>
+        order
+          .filter((x) => x.state === state)
+          .sort((a, b) => a.seq - b.seq)
+          .map((x) => x.id)
+      return [...by('finished'), ...by('pending')]
+    },
+  }
+}
+
+describe('createDeliveryLog against the documented rule', () => {
+  it('any sequence of opens and attempts, limits 1–6 → the same deliveries kept, in the same order, as the reference', () => {
+    const op = fc.oneof(
+      fc.record({ kind: fc.constant('open' as const), id: fc.integer({ min: 0, max: 12 }) }),
+      fc.record({
+        kind: fc.constant('add' as const),
+        id: fc.integer({ min: 0, max: 12 }),
+        outcome: fc.constantFrom<AttemptRecord['outcome']>('retry', 'delivered', 'failed'),
+      }),
+    )
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 6 }), fc.array(op, { maxLength: 200 }), (limit, ops) => {
+        const log = createDeliveryLog(limit)
+        const model = referenceLog(limit)
+        const opened = new Map<string, ReturnType<typeof log.open>>()
+        let n = 0
+        for (const step of ops) {
+          const id = `d${step.id}`
+          if (step.kind === 'open') {
+            opened.set(id, log.open(id, 'e', 'u'))
+            model.open(id)
+          } else {
+            const record = opened.get(id)
+            if (record?.state !== 'pending') continue // the dispatcher only records attempts of an open, pending delivery
+            log.add(record, attempt(++n, step.outcome))
+            model.add(id, step.outcome)
+          }
+          expect(log.all().map((record) => record.deliveryId)).toEqual(model.ids())
+        }
+      }),
+      { numRuns: 300 },
+    )
   })
 })
