@@ -66,7 +66,11 @@ export interface VerifiedWebhookBase {
   timestamp: number
   /** Index of the secret that matched, in the order configured (rotation visibility). */
   secretIndex: number
-  /** The body bytes exactly as verified. */
+  /**
+   * The body bytes exactly as verified. Bytes you passed come back as your own buffer, not a copy, wherever
+   * the check finishes on the call (the `Sync` forms, and the async ones on `node:crypto`), so changing that
+   * buffer later changes `raw` too; the async Web Crypto path keeps a copy, as it must while it waits.
+   */
   raw: Uint8Array
   /** The whole parsed body. */
   body: unknown

@@ -50,7 +50,11 @@ export interface VerifiedSignature {
   timestamp: number
   /** Index of the secret that matched. */
   secretIndex: number
-  /** The body bytes exactly as verified. */
+  /**
+   * The body bytes exactly as verified. Bytes you passed come back as your own buffer, not a copy, wherever
+   * the check finishes on the call (the `Sync` forms, and the async ones on `node:crypto`), so changing that
+   * buffer later changes `raw` too; the async Web Crypto path keeps a copy, as it must while it waits.
+   */
   raw: Uint8Array
   /** The signed `webhook-id` (Standard Webhooks); `undefined` for the Ledgerly scheme. */
   messageId: string | undefined
@@ -167,13 +171,24 @@ export function createVerifierWith<Events extends EventMap = LedgerlyEvents, Key
     return backend.macAllSync(keys, pending.parts.prefix, pending.body)
   }
 
+  /**
+   * Before awaiting Web Crypto, keeps the body bytes as they are now: the tags are computed over a copy
+   * taken on this same tick, so a caller that reuses, fills or transfers its buffer while we wait cannot
+   * make us parse or return bytes the signature never covered.
+   */
+  function keep(pending: Pending): Pending {
+    return typeof pending.body === 'string' ? pending : { body: pending.body.slice(), parts: pending.parts }
+  }
+
   // Each form prepares, computes the tags and hands both on, with no intermediate tuple: this is the
   // per-request path, where every allocation shows at 1 KiB.
   return {
     async verify(request) {
       const pending = prepare(request)
       const tags = macAll(pending)
-      return webhook(pending, Array.isArray(tags) ? tags : await tags)
+      if (Array.isArray(tags)) return webhook(pending, tags)
+      const kept = keep(pending)
+      return webhook(kept, await tags)
     },
     verifySync(request) {
       const pending = prepare(request)
@@ -182,7 +197,9 @@ export function createVerifierWith<Events extends EventMap = LedgerlyEvents, Key
     async verifySignature(request) {
       const pending = prepare(request)
       const tags = macAll(pending)
-      return signature(pending, Array.isArray(tags) ? tags : await tags)
+      if (Array.isArray(tags)) return signature(pending, tags)
+      const kept = keep(pending)
+      return signature(kept, await tags)
     },
     verifySignatureSync(request) {
       const pending = prepare(request)
