@@ -30,7 +30,10 @@ export interface AdapterOptions extends VerifierOptions {
    * `true` = 1) takes the N-th `X-Forwarded-For` entry from the right, for N proxies you run.
    */
   trustProxy?: boolean | number
-  /** Sees every rejection (log it here); may return a different answer. Errors it throws become 500. */
+  /**
+   * Sees every rejection (log it here); may return a different answer. Errors it throws become 500.
+   * Without it, 5xx answers (the receiver's own failures) are logged with `console.error` and 4xx are not.
+   */
   onError?: AdapterErrorHook
   /**
    * Exactly-once handling: `{ store, leaseMs?, ttlMs? }` (see `@ledgerly/webhooks/idempotency`). A

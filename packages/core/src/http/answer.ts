@@ -1,3 +1,4 @@
+import { isWebhookVerificationError } from '../errors.js'
 import type { AdapterErrorHook } from './adapter-options.js'
 import { type ProblemResponse, problemFor, problem as problemOf } from './problem.js'
 
@@ -16,8 +17,23 @@ function isProblemResponse(value: unknown): value is ProblemResponse {
 }
 
 /**
+ * Without an `onError` hook, a 5xx answer is written to `console.error` with the error (and its stack): it is
+ * the receiver's own failure (a handler that threw, a body parser mounted first, a clock in seconds), and the
+ * problem+json the sender gets is all anyone would see otherwise. 4xx answers are the client's mistake or a
+ * forgery; they are not logged by default, so nobody can flood the logs.
+ */
+function reportServerError(error: unknown, problem: ProblemResponse): void {
+  const code = isWebhookVerificationError(error) ? error.code : 'INTERNAL_ERROR'
+  console.error(
+    `@ledgerly/webhooks: answered ${problem.status} ${code} (pass onError to log it yourself)`,
+    error,
+  )
+}
+
+/**
  * The answer an adapter sends for a caught error: {@link problemFor} (or `answer`, when the adapter knows
- * better than the error's type), then the app's `onError` hook, which may replace it. A hook that throws,
+ * better than the error's type), then the app's `onError` hook, which may replace it. With no hook, a 5xx
+ * answer is logged with `console.error` (the error and its stack); a 4xx is not. A hook that throws,
  * or returns something that is not a `ProblemResponse`, cannot take the server down: a throw becomes 500
  * `INTERNAL_ERROR`, anything else keeps the default answer.
  *
@@ -38,7 +54,10 @@ export async function answerFor(
   answer?: ProblemResponse,
 ): Promise<ProblemResponse> {
   const problem = answer ?? problemFor(error)
-  if (!onError) return problem
+  if (!onError) {
+    if (problem.status >= 500) reportServerError(error, problem)
+    return problem
+  }
   try {
     const replaced = await onError(error, problem)
     return isProblemResponse(replaced) ? replaced : problem

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import {
   answerFor,
   ForbiddenSourceError,
@@ -102,5 +102,34 @@ describe('answerFor', () => {
     expect(seen).toEqual([error, 500])
     expect(answer.status).toBe(500)
     expect(JSON.parse(answer.body)).toMatchObject({ code: 'INTERNAL_ERROR' })
+  })
+
+  describe('with no onError hook', () => {
+    afterEach(() => {
+      vi.restoreAllMocks()
+    })
+    const handlerBug = new Error('handler bug')
+    it.each([
+      ['a handler error, answered 500', handlerBug, problem('INTERNAL_ERROR', 500), 1],
+      ['an unknown error', handlerBug, undefined, 1],
+      ['PAYLOAD_NOT_RAW (500)', new WebhookVerificationError('PAYLOAD_NOT_RAW', 'parsed'), undefined, 1],
+      ['SIGNATURE_MISMATCH (401)', error, undefined, 0],
+      ['PAYLOAD_TOO_LARGE (413)', new WebhookVerificationError('PAYLOAD_TOO_LARGE', 'big'), undefined, 0],
+      ['a refused source (403)', new ForbiddenSourceError(), undefined, 0],
+    ])('answerFor(%s) → logged %i time(s) with console.error', async (_name, caught, answer, times) => {
+      const log = vi.spyOn(console, 'error').mockImplementation(() => {})
+      const sent = await answerFor(caught, undefined, answer)
+      expect(log).toHaveBeenCalledTimes(times)
+      if (times) {
+        expect(log.mock.calls[0]![0]).toContain(`answered ${sent.status} `)
+        expect(log.mock.calls[0]![1]).toBe(caught) // the error itself, so its stack is printed
+      }
+    })
+
+    it('answerFor(500, with a hook) → the hook decides, nothing logged', async () => {
+      const log = vi.spyOn(console, 'error').mockImplementation(() => {})
+      await answerFor(handlerBug, () => undefined, problem('INTERNAL_ERROR', 500))
+      expect(log).not.toHaveBeenCalled()
+    })
   })
 })
