@@ -186,6 +186,16 @@ export function build(kit) {
       '{"event":"entry_persisted","data":{"id":{"n":1}}}',
     ),
     invalid(
+      'data-id-beyond-2-53',
+      'Envelope whose numeric "data.id" (2^53 + 1) a double cannot hold exactly: refused, not rounded to another id',
+      '{"event":"entry_persisted","data":{"id":9007199254740993}}',
+    ),
+    invalid(
+      'data-id-fraction',
+      'Envelope whose numeric "data.id" has a fraction (1.5): an id must be a string or a whole number',
+      '{"event":"entry_persisted","data":{"id":1.5}}',
+    ),
+    invalid(
       'data-id-infinite',
       'Envelope whose "data.id" overflows to infinity (1e999)',
       '{"event":"entry_persisted","data":{"id":1e999}}',

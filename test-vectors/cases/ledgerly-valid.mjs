@@ -297,6 +297,18 @@ function bodyCases(kit) {
       ok(EVENT, '42'),
     ),
     signed(
+      'numeric-data-id-largest-exact',
+      'The largest numeric data.id every JSON parser keeps exact, 2^53 − 1, as its decimal text',
+      '{"event":"entry_persisted","data":{"id":9007199254740991}}',
+      ok(EVENT, '9007199254740991'),
+    ),
+    signed(
+      'numeric-data-id-whole-float',
+      'A whole number written with a fraction or exponent (1.0e2) is the number 100',
+      '{"event":"entry_persisted","data":{"id":1.0e2}}',
+      ok(EVENT, '100'),
+    ),
+    signed(
       'minimal-envelope',
       'The smallest accepted envelope: event string and data object with id',
       '{"event":"e","data":{"id":"x"}}',

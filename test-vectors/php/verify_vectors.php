@@ -259,11 +259,13 @@ function ledgerly_envelope(mixed $body, ?string $id): array
     if (is_string($entry) && $entry !== '') {
         return [$event, $entry];
     }
-    if (is_int($entry)) {
+    // A numeric id must be a whole number within +-(2^53 - 1), the range a JavaScript double keeps exact.
+    $maxExact = 9007199254740991;
+    if (is_int($entry) && abs($entry) <= $maxExact) {
         return [$event, (string) $entry];
     }
-    if (is_float($entry) && is_finite($entry)) {
-        return [$event, floor($entry) === $entry && abs($entry) < 1e21 ? sprintf('%.0f', $entry) : (string) $entry];
+    if (is_float($entry) && is_finite($entry) && floor($entry) === $entry && abs($entry) <= $maxExact) {
+        return [$event, (string) (int) $entry];
     }
     throw new Rejected('INVALID_PAYLOAD');
 }

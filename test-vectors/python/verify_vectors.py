@@ -192,10 +192,16 @@ def parse_body(body):
         raise Rejected("INVALID_PAYLOAD") from None
 
 
-def number_text(value):
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e21:
-        return str(int(value))
-    return str(value)
+MAX_EXACT_ID = 2**53 - 1  # the largest whole number every JSON parser (a double in JavaScript) keeps exact
+
+
+def exact_id_text(value):
+    """A numeric id as its decimal text, or None when it is not a whole number within +-(2^53 - 1)."""
+    if isinstance(value, float):
+        if not math.isfinite(value) or not value.is_integer():
+            return None
+        value = int(value)
+    return str(value) if abs(value) <= MAX_EXACT_ID else None
 
 
 def ledgerly_envelope(body, _message_id):
@@ -207,8 +213,10 @@ def ledgerly_envelope(body, _message_id):
     entry_id = data.get("id")
     if isinstance(entry_id, str) and entry_id != "":
         return event, entry_id
-    if isinstance(entry_id, (int, float)) and not isinstance(entry_id, bool) and math.isfinite(entry_id):
-        return event, number_text(entry_id)
+    if isinstance(entry_id, (int, float)) and not isinstance(entry_id, bool):
+        text = exact_id_text(entry_id)
+        if text is not None:
+            return event, text
     raise Rejected("INVALID_PAYLOAD")
 
 

@@ -87,8 +87,10 @@ export const ledgerlyScheme: SchemeRules = {
     if (typeof event !== 'string' || event === '' || !isObject(data)) {
       return fail('INVALID_PAYLOAD', 'body is not a JSON object with an "event" string and a "data" object')
     }
-    if (!(typeof id === 'string' && id !== '') && !(typeof id === 'number' && Number.isFinite(id))) {
-      fail('INVALID_PAYLOAD', 'body has no "data.id" (string or number)')
+    // A number is an id only while JSON.parse keeps it exact: 9007199254740993 would read as ...992, the
+    // key of another event, and a fraction has no one decimal spelling across languages.
+    if (!(typeof id === 'string' && id !== '') && !Number.isSafeInteger(id)) {
+      fail('INVALID_PAYLOAD', 'body has no "data.id" (a string, or a whole number within ±(2^53 − 1))')
     }
     return { event, data, id: String(id) }
   },

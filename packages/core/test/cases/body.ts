@@ -110,6 +110,23 @@ export const bodyCases: Case[] = [
   signedBody('D24 string with a lone surrogate', '{"event":"x","data":{"id":"\ud800"}}', 'INVALID_PAYLOAD'),
   signedBody('D24 string with a surrogate pair', '{"event":"x","data":{"id":"\ud83e\uddfe"}}', 'valid'),
   signedBody('D24 numeric data.id', '{"event":"entry_persisted","data":{"id":7}}', 'valid'),
+  signedBody('D24 data.id 2^53 − 1', '{"event":"entry_persisted","data":{"id":9007199254740991}}', 'valid'),
+  signedBody(
+    'D24 data.id -(2^53 − 1)',
+    '{"event":"entry_persisted","data":{"id":-9007199254740991}}',
+    'valid',
+  ),
+  // JSON.parse reads it as 9007199254740992: another event's id, and a wrong idempotency key.
+  signedBody(
+    'D24 data.id 2^53 + 1 (not exact as a double)',
+    '{"event":"entry_persisted","data":{"id":9007199254740993}}',
+    'INVALID_PAYLOAD',
+  ),
+  signedBody(
+    'D24 data.id 1.5 (a fraction)',
+    '{"event":"entry_persisted","data":{"id":1.5}}',
+    'INVALID_PAYLOAD',
+  ),
   signedBody(
     'D24 "constructor" key is plain data',
     '{"event":"x","data":{"id":"1","constructor":{}}}',
