@@ -57,9 +57,9 @@ function bodyLimit(options: AdapterOptions, caller: string): number {
   const value = options.maxBodyBytes ?? options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES
   if (value === Number.POSITIVE_INFINITY) return value
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-    throw new RangeError(
-      `${caller}: "maxBodyBytes" must be a whole number of bytes >= 1, got ${String(value)}`,
-    )
+    // Name the option the app set: the adapter's limit follows maxPayloadBytes when maxBodyBytes is unset.
+    const name = options.maxBodyBytes === undefined ? 'maxPayloadBytes' : 'maxBodyBytes'
+    throw new RangeError(`${caller}: "${name}" must be a whole number of bytes >= 1, got ${String(value)}`)
   }
   return value
 }

@@ -43,6 +43,17 @@ describe('validateAdapterOptions', () => {
     ['maxBodyBytes 1.5', { secret, maxBodyBytes: 1.5 }, /"maxBodyBytes"/],
     ['maxBodyBytes NaN', { secret, maxBodyBytes: Number.NaN }, /"maxBodyBytes"/],
     ['maxBodyBytes "10"', { secret, maxBodyBytes: '10' }, /"maxBodyBytes"/],
+    [
+      'maxPayloadBytes 0 (no maxBodyBytes)',
+      { secret, maxPayloadBytes: 0 },
+      /test: "maxPayloadBytes" must be/,
+    ],
+    ['maxPayloadBytes 1.5 (no maxBodyBytes)', { secret, maxPayloadBytes: 1.5 }, /"maxPayloadBytes"/],
+    [
+      'maxBodyBytes 0 and maxPayloadBytes 5',
+      { secret, maxBodyBytes: 0, maxPayloadBytes: 5 },
+      /"maxBodyBytes"/,
+    ],
     ['trustProxy -1', { secret, trustProxy: -1 }, /"trustProxy"/],
     ['trustProxy "yes"', { secret, trustProxy: 'yes' }, /"trustProxy"/],
     ['onError not a function', { secret, onError: 'log' }, /"onError" must be a function/],
