@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import type { VerifiedWebhook } from '@ledgerly/webhooks'
+import type { EventMap, LedgerlyEvents, VerifiedWebhook } from '@ledgerly/webhooks'
 import {
   type AdapterOptions,
   type AdapterSettings,
@@ -13,6 +13,7 @@ import { sendProblem } from './answer.js'
 import { claimOrAnswer } from './once.js'
 import { RequestAbortedError } from './raw-body.js'
 import { type ExpressLikeRequest, requestBody } from './request-body.js'
+import type { LedgerlyMiddleware, WebhookRequest } from './webhook-request.js'
 
 /**
  * Options of {@link ledgerlyWebhook}: the verifier's (`secret`, `tolerance`, `now`, `scheme`,
@@ -38,36 +39,6 @@ export interface ExpressWebhookOptions extends AdapterOptions {
    */
   idempotency?: IdempotencyOptions
 }
-
-/**
- * The request as the middleware sees it: Express's, structurally, so no `@types/express` is required.
- * With Express's types, `req.ledgerly` is also on `Express.Request` (declaration merging).
- *
- * @example
- * ```ts
- * function eventName(req: WebhookRequest): string | undefined {
- *   return req.ledgerly?.event
- * }
- * ```
- */
-export interface WebhookRequest extends ExpressLikeRequest {
-  ledgerly?: VerifiedWebhook
-}
-
-/**
- * An Express (4 or 5) middleware: `(req, res, next) => void`. Assignable wherever Express takes a handler.
- *
- * @example
- * ```ts
- * const verifyLedgerly: LedgerlyMiddleware = ledgerlyWebhook({ secret })
- * router.post('/ledgerly', verifyLedgerly, handler)
- * ```
- */
-export type LedgerlyMiddleware = (
-  req: WebhookRequest,
-  res: ServerResponse,
-  next: (error?: unknown) => void,
-) => void
 
 function forwardedFor(req: IncomingMessage): string | undefined {
   const value = req.headers['x-forwarded-for']
@@ -100,19 +71,32 @@ function assertAllowed(req: IncomingMessage, settings: AdapterSettings): void {
  * an `application/problem+json` answer with the status of its code; `next()` is only called for a
  * verified webhook. Options are validated here, once: a bad option throws a `TypeError`/`RangeError`.
  *
+ * @typeParam Events - Your event map, for a sender with events of its own (declare it as extending
+ * `LedgerlyEvents`); the handler reads it through `WebhookRequest<Events, Request>`. Default: Ledgerly's.
+ *
  * @example
  * ```ts
- * import express from 'express'
- * import { ledgerlyWebhook } from '@ledgerly/webhooks-express'
+ * import express, { type Request, type Response } from 'express'
+ * import type { LedgerlyEvents } from '@ledgerly/webhooks'
+ * import { ledgerlyWebhook, type WebhookRequest } from '@ledgerly/webhooks-express'
  *
  * const app = express()
  * app.post('/webhooks/ledgerly', ledgerlyWebhook({ secret: process.env.LEDGERLY_WEBHOOK_SECRET! }), (req, res) => {
  *   console.log(req.ledgerly!.event, req.ledgerly!.data.id)
  *   res.sendStatus(204)
  * })
+ *
+ * // Your own events: annotate the handler's `req` to see them.
+ * interface MyEvents extends LedgerlyEvents { invoice_paid: { id: string; amount: number } }
+ * app.post('/webhooks/billing', ledgerlyWebhook<MyEvents>({ secret: process.env.BILLING_WEBHOOK_SECRET! }), (req: WebhookRequest<MyEvents, Request>, res: Response) => {
+ *   if (req.ledgerly!.event === 'invoice_paid') console.log(req.ledgerly!.data.amount)
+ *   res.sendStatus(204)
+ * })
  * ```
  */
-export function ledgerlyWebhook(options: ExpressWebhookOptions): LedgerlyMiddleware {
+export function ledgerlyWebhook<Events extends EventMap = LedgerlyEvents>(
+  options: ExpressWebhookOptions,
+): LedgerlyMiddleware<Events> {
   if (typeof options !== 'object' || options === null) {
     throw new TypeError('ledgerlyWebhook: options { secret } are required')
   }
@@ -122,7 +106,12 @@ export function ledgerlyWebhook(options: ExpressWebhookOptions): LedgerlyMiddlew
     onceOptions === undefined ? undefined : validateIdempotencyOptions(onceOptions, 'ledgerlyWebhook')
 
   /** Answers a rejection with its problem+json (after `onError`); a failure to answer goes to Express. */
-  function refuse(req: WebhookRequest, res: ServerResponse, next: (error?: unknown) => void, error: unknown) {
+  function refuse(
+    req: ExpressLikeRequest,
+    res: ServerResponse,
+    next: (error?: unknown) => void,
+    error: unknown,
+  ) {
     // The client hung up mid-body: there is nobody to answer and nothing to report.
     if (error instanceof RequestAbortedError) return
     answerFor(error, settings.onError)
@@ -140,15 +129,18 @@ export function ledgerlyWebhook(options: ExpressWebhookOptions): LedgerlyMiddlew
       refuse(req, res, next, error)
     }
     function admit(payload: Uint8Array): void {
-      let webhook: VerifiedWebhook
+      let webhook: VerifiedWebhook<Events>
       try {
         // verifySync: on Node the HMAC is node:crypto, synchronous either way.
-        webhook = settings.verifier.verifySync({ payload, headers: wireHeaders(req) })
+        webhook = settings.verifier.verifySync({
+          payload,
+          headers: wireHeaders(req),
+        }) as VerifiedWebhook<Events>
       } catch (error) {
         fail(error)
         return
       }
-      req.ledgerly = webhook
+      ;(req as WebhookRequest<Events>).ledgerly = webhook
       // Outside the try on purpose: an error thrown by the app's handler belongs to Express's error
       // handling, not to a webhook problem answer.
       if (idempotency === undefined) next()

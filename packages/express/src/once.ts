@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import type { VerifiedWebhook } from '@ledgerly/webhooks'
+import type { VerifiedWebhookBase } from '@ledgerly/webhooks'
 import { problem } from '@ledgerly/webhooks/http'
 import {
   idempotencyKey,
@@ -46,7 +46,8 @@ function settle(
  * as after a crash, and the next retry is processed then.
  */
 export async function claimOrAnswer(
-  webhook: VerifiedWebhook,
+  // Whatever the event map: the key is built from `scheme`, `event` and `id` only.
+  webhook: VerifiedWebhookBase & { event: string },
   req: IncomingMessage,
   res: ServerResponse,
   idempotency: ResolvedIdempotencyOptions,

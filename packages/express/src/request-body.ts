@@ -15,7 +15,8 @@ export interface ExpressLikeRequest extends IncomingMessage {
 
 const HOW_TO_MOUNT =
   'register the webhook route before app.use(express.json()) / express.urlencoded(), on its own or with ' +
-  'express.raw({ type: "*/*" }) on the route; a parser that runs first consumes the bytes the signature covers'
+  'express.raw({ type: "*/*", limit: "10mb" }) on the route; a parser that runs first consumes the bytes the ' +
+  'signature covers'
 
 function describe(body: unknown): string {
   // Reached only without req.rawBody bytes (which would have been verified instead).
@@ -47,7 +48,9 @@ function streamConsumed(req: IncomingMessage): boolean {
 export function requestBody(req: ExpressLikeRequest, limit: number, callbacks: BodyCallbacks): void {
   const body = req.body
   if (body instanceof Uint8Array) {
-    // express.raw() has its own `limit` (100 KiB by default); ours still applies on top of it.
+    // express.raw() has its own `limit` (100 KiB by default) and ours still applies on top of it. A body
+    // over express.raw()'s limit never gets here: body-parser hands a 413 PayloadTooLargeError to next(err),
+    // and Express skips to the app's error handlers, so only the README can prevent that (limit: '10mb').
     if (body.length > limit) callbacks.fail(payloadTooLarge(limit, body.length))
     else callbacks.body(body)
     return

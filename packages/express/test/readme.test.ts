@@ -5,17 +5,15 @@ import { readmeExamples } from '@ledgerly/test-support/readme'
 import { signSync } from '@ledgerly/webhooks'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { post } from './helpers/client.js'
+import { README_PRELUDE } from './helpers/readme-prelude.js'
 import { listen, type RunningServer } from './helpers/servers.js'
 import { entryBody, SECRET, signedHeaders } from './helpers/signing.js'
 
-// The three-line setup runs inside an app the README does not show; the test supplies it.
-const PRELUDE: Record<string, string> = {
-  'three-lines': "import express from 'express'\nexport const app = express()\n",
-}
 const readme = readmeExamples({
   packageRoot: fileURLToPath(new URL('..', import.meta.url)),
   packageName: '@ledgerly/webhooks-express',
-  prelude: PRELUDE,
+  // The three-line setup runs inside an app the README does not show; the prelude supplies it.
+  prelude: README_PRELUDE,
 })
 const body = JSON.stringify({ event: 'entry_persisted', data: { id: 'readme-1' } })
 /** Signed now, but with a secret the server does not hold: a forgery. */
@@ -42,8 +40,15 @@ afterAll(async () => {
 })
 
 describe('README examples', () => {
-  it('finds the five marked examples', () => {
-    expect(readme.names).toEqual(['three-lines', 'quick-start', 'with-json', 'options', 'idempotency'])
+  it('finds the six marked examples', () => {
+    expect(readme.names).toEqual([
+      'three-lines',
+      'quick-start',
+      'with-json',
+      'options',
+      'idempotency',
+      'custom-events',
+    ])
   })
 
   it('three-lines: signed → 204, forged → 401', async () => {
@@ -62,10 +67,17 @@ describe('README examples', () => {
     )
   })
 
-  it('with-json: both mountings verify; forged → 401', async () => {
+  it('with-json: both mountings verify, a 200 KiB body too (over express.raw’s 100 KiB default); forged → 401', async () => {
     const port = await start('with-json')
+    const large = JSON.stringify({
+      event: 'entry_persisted',
+      data: { id: 'readme-large', pad: 'x'.repeat(200_000) },
+    })
     for (const path of ['/webhooks/ledgerly', '/webhooks/ledgerly-raw']) {
       expect((await post(port, { path, headers: signedNow(), body })).json).toEqual({ received: 'readme-1' })
+      expect((await post(port, { path, headers: signedNow(large), body: large })).json).toEqual({
+        received: 'readme-large',
+      })
       expect((await post(port, { path, headers: forged(), body })).status).toBe(401)
     }
   })
@@ -88,5 +100,19 @@ describe('README examples', () => {
       (await post(port, { path: '/webhooks/ledgerly', headers: signedNow(payload), body: payload })).json,
     ).toEqual({ outcome: 'duplicate' })
     expect((await post(port, { path: '/webhooks/ledgerly', headers: forged(), body })).status).toBe(401)
+  })
+
+  it('custom-events: invoice_paid → its amount, entry_persisted → its action, forged → 401', async () => {
+    const port = await start('custom-events')
+    const invoice = JSON.stringify({ event: 'invoice_paid', data: { id: 'inv-1', amount: 4200 } })
+    const entry = entryBody('readme-entry')
+    const path = '/webhooks/ledgerly'
+    expect((await post(port, { path, headers: signedNow(invoice), body: invoice })).json).toEqual({
+      amount: 4200,
+    })
+    expect((await post(port, { path, headers: signedNow(entry), body: entry })).json).toEqual({
+      action: 'invoice.paid',
+    })
+    expect((await post(port, { path, headers: forged(), body })).status).toBe(401)
   })
 })
