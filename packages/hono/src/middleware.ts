@@ -35,7 +35,7 @@ export interface LedgerlyVariables<Events extends EventMap = LedgerlyEvents> {
  * request is left alone: node-server drains unread bodies itself after answering.
  */
 async function refuseSource(c: Context): Promise<never> {
-  if (!untouchedIncoming(c.env) && !c.req.raw.bodyUsed) {
+  if (!untouchedIncoming(c.env, c.req.raw) && !c.req.raw.bodyUsed) {
     await drainBody(c.req.raw.body, {
       ...SOURCE_REFUSAL_DRAIN,
       contentLength: c.req.header('content-length'),
@@ -80,7 +80,7 @@ export function ledgerlyWebhook<Events extends EventMap = LedgerlyEvents>(
         const ip = clientIp(getClientIp(c), c.req.header('x-forwarded-for'), trustProxy)
         if (ip === undefined || !isAllowed(ip)) await refuseSource(c)
       }
-      const incoming = untouchedIncoming(c.env)
+      const incoming = untouchedIncoming(c.env, c.req.raw)
       const payload = await readRawBody(c.req, maxBodyBytes, incoming)
       const webhook = (await verifier.verify({
         payload,

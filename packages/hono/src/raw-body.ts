@@ -41,9 +41,49 @@ function exactBuffer(bytes: Uint8Array): ArrayBuffer {
 }
 
 /**
+ * Puts the body back on `c.req.raw`, as Hono's own `bodyLimit()` does: reading the Fetch body used up its
+ * one stream, and a handler that calls `c.req.raw.text()` or `.arrayBuffer()`, or passes `c.req.raw` on,
+ * must still get the exact bytes. (A GET or HEAD `Request` cannot carry a body; it never had one here.)
+ */
+function refillRaw(req: HonoRequest, bytes: Uint8Array): void {
+  const raw = req.raw
+  if (raw.method === 'GET' || raw.method === 'HEAD') return
+  const body = bytes as Uint8Array<ArrayBuffer>
+  try {
+    req.raw = new Request(raw, { body })
+  } catch {
+    // node-server's lightweight request under `overrideGlobalObjects: false`: the platform's Request does
+    // not take it as input (it only looks like a Request), so copy what a webhook handler can use.
+    req.raw = new Request(raw.url, { method: raw.method, headers: raw.headers, signal: raw.signal, body })
+  }
+}
+
+/** Caches `bytes` the way Hono caches what `c.req.arrayBuffer()` read, so `c.req.json()` & co. reuse them. */
+function cacheBytes(cache: Record<string, unknown>, bytes: Uint8Array): Uint8Array {
+  cache.arrayBuffer = Promise.resolve(exactBuffer(bytes))
+  return bytes
+}
+
+/** The cache entry holding bytes an earlier middleware read, if any; a text or JSON cache is refused. */
+function rawCacheKey(cache: Record<string, unknown>): (typeof RAW_KEYS)[number] | undefined {
+  for (const key of RAW_KEYS) if (cache[key] !== undefined) return key
+  for (const key in cache) if (cache[key] !== undefined) throw notRaw(`as ${key} by an earlier middleware`)
+  return undefined
+}
+
+/** The Fetch body, read within the limit; one an earlier middleware consumed from `c.req.raw` is refused. */
+function readFetchBody(req: HonoRequest, maxBodyBytes: number): Promise<Uint8Array> {
+  if (req.raw.bodyUsed) throw notRaw('from c.req.raw by an earlier middleware')
+  return readBodyWithLimit(req.raw.body, req.header('content-length'), maxBodyBytes)
+}
+
+/**
  * The request's raw body, read once with the size limit enforced while it streams. Reuses bytes Hono
  * already cached from `arrayBuffer()`/`blob()`; refuses with `PAYLOAD_NOT_RAW` when the body was read as
- * text or JSON. Afterwards the bytes are cached as `arrayBuffer`, so a later `c.req.json()` still works.
+ * text or JSON. Afterwards every way of reading the body gives these bytes again: they are cached as
+ * `arrayBuffer` (for `c.req.json()`, `c.req.text()`…), and `c.req.raw` carries them — node-server builds
+ * it from `incoming.rawBody` when `incoming` was read directly, any other `c.req.raw` is replaced by a
+ * `Request` with the bytes as its body.
  * `incoming` is Node's request under `@hono/node-server` when nothing has read it yet (see node-body.ts).
  */
 export async function readRawBody(
@@ -52,21 +92,16 @@ export async function readRawBody(
   incoming?: NodeIncoming,
 ): Promise<Uint8Array> {
   const cache = req.bodyCache as Record<string, unknown>
-  for (const key of RAW_KEYS) {
-    if (cache[key] === undefined) continue
-    const bytes = await cachedBytes(cache, key)
-    if (bytes.byteLength > maxBodyBytes) {
-      throw payloadTooLarge(maxBodyBytes, bytes.byteLength)
-    }
-    return bytes
-  }
-  for (const key in cache) if (cache[key] !== undefined) throw notRaw(`as ${key} by an earlier middleware`)
+  const key = rawCacheKey(cache)
   // On @hono/node-server with the stream untouched, read Node's stream itself: touching req.raw would
   // make node-server build a Fetch Request and a web stream for this one body.
-  if (!incoming && req.raw.bodyUsed) throw notRaw('from c.req.raw by an earlier middleware')
-  const bytes = incoming
-    ? await readIncomingBody(incoming, maxBodyBytes)
-    : await readBodyWithLimit(req.raw.body, req.header('content-length'), maxBodyBytes)
-  cache.arrayBuffer = Promise.resolve(exactBuffer(bytes))
+  if (key === undefined && incoming) return cacheBytes(cache, await readIncomingBody(incoming, maxBodyBytes))
+  let bytes: Uint8Array
+  if (key === undefined) bytes = cacheBytes(cache, await readFetchBody(req, maxBodyBytes))
+  else {
+    bytes = await cachedBytes(cache, key)
+    if (bytes.byteLength > maxBodyBytes) throw payloadTooLarge(maxBodyBytes, bytes.byteLength)
+  }
+  refillRaw(req, bytes)
   return bytes
 }
