@@ -23,7 +23,10 @@ const SWEEP_PER_CLAIM = 4
  * ```
  */
 export interface MemoryStoreOptions {
-  /** Most keys held at once (default 100,000). When full, the oldest claim is evicted first. */
+  /**
+   * Most keys held at once (default 100,000). When full, the oldest expired entry or done mark is evicted;
+   * a live lease never is, so while more leases than this are live at once the store holds them all.
+   */
   maxEntries?: number
   /** Clock in milliseconds, like `Date.now` (the default). Inject one in tests. */
   now?: () => number
@@ -59,13 +62,16 @@ function maxEntriesOption(value: unknown): number {
 }
 
 /**
- * A bounded, single-process {@link IdempotencyStore}: the default. Leases and done marks expire (TTL) and
- * the entry count never exceeds `maxEntries`; at the bound the OLDEST claim is evicted first (expired ones
- * are swept as claims arrive). Eviction only shortens how long duplicates are remembered, so size the
- * bound for your event rate × `ttlMs`. Claims are atomic within one process because a JavaScript thread
- * runs one claim to completion; with several processes or machines use `redisStore`. A lease keeps the
- * claim's token, and `release(key, token)` drops only the lease holding that token (without a token, any
- * lease), so a late release never frees a retry's lease.
+ * A bounded, single-process {@link IdempotencyStore}: the default. Leases and done marks expire (TTL);
+ * expired ones are swept as claims arrive. At `maxEntries` a new key evicts the oldest expired entry or
+ * done mark (claim order). A live lease is never evicted, since a duplicate would then run its handler a
+ * second time while the first still runs: it is moved behind the newer entries instead, and when every
+ * entry is a live lease the store grows past the bound (by the handlers in flight) and shrinks back as they
+ * finish. Evicting a done mark shortens how long that event's duplicates are remembered, so size the bound
+ * for your event rate × `ttlMs`. Claims are atomic within one process because a JavaScript thread runs one
+ * claim to completion; with several processes or machines use `redisStore`. A lease keeps the claim's
+ * token, and `release(key, token)` drops only the lease holding that token (without a token, any lease), so
+ * a late release never frees a retry's lease.
  *
  * @example
  * ```ts
@@ -90,8 +96,14 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryIdempotency
   const entries = new Map<string, Entry>()
   let cursor = entries.entries()
   let head: [string, Entry] | undefined
+  // Set when a walk met only live leases: until the first expires (or one is completed), claims at the bound
+  // skip the walk, which would move every lease once more per claim (quadratic over a burst of leases).
+  let allLeasesUntil = Number.NEGATIVE_INFINITY
 
-  /** The oldest live entry. A key deleted and claimed again is a new Entry object, so a stale head is skipped. */
+  /**
+   * The oldest entry still held. A key deleted and claimed again is a new Entry object, so a stale head is
+   * skipped; a lease moved to the newest end is the same object, so `moveToNewest` clears the head itself.
+   */
   function oldest(): [string, Entry] | undefined {
     for (;;) {
       if (head && entries.get(head[0]) === head[1]) return head
@@ -115,6 +127,34 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryIdempotency
     head = undefined
   }
 
+  /** Re-sets the oldest entry, a live lease, at the newest end; the cursor meets it again after the rest. */
+  function moveToNewest([key, entry]: [string, Entry]): void {
+    entries.delete(key)
+    entries.set(key, entry)
+    head = undefined
+  }
+
+  /**
+   * Evicts one entry for a new key: the oldest expired entry or done mark, moving each live lease in the
+   * way to the newest end. Returns false, having evicted nothing, when every entry is a live lease.
+   */
+  function evictOne(time: number): boolean {
+    if (time < allLeasesUntil) return false
+    let earliest = Number.POSITIVE_INFINITY
+    for (let moved = 0; moved < entries.size; moved++) {
+      const entry = oldest()
+      if (!entry) return false
+      if (entry[1].done || entry[1].expiresAt <= time) {
+        dropOldest()
+        return true
+      }
+      earliest = Math.min(earliest, entry[1].expiresAt)
+      moveToNewest(entry)
+    }
+    allLeasesUntil = earliest
+    return false
+  }
+
   function sweep(time: number): void {
     for (let budget = SWEEP_PER_CLAIM; budget > 0; budget--) {
       const entry = oldest()
@@ -123,9 +163,11 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryIdempotency
     }
   }
 
-  function insert(key: string, entry: Entry): void {
-    while (entries.size >= maxEntries) dropOldest()
+  function insert(key: string, entry: Entry, time: number): void {
+    // Above the bound (leases that outgrew it have finished since), this evicts until back under it.
+    while (entries.size >= maxEntries) if (!evictOne(time)) break
     entries.set(key, entry)
+    allLeasesUntil = entry.done ? Number.NEGATIVE_INFINITY : Math.min(allLeasesUntil, entry.expiresAt)
   }
 
   return {
@@ -141,21 +183,23 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryIdempotency
       if (entry && entry.expiresAt > time) return entry.done ? 'done' : 'in-progress'
       if (entry) entries.delete(key)
       sweep(time)
-      insert(key, { done: false, expiresAt: time + leaseMs, token })
+      insert(key, { done: false, expiresAt: time + leaseMs, token }, time)
       return 'claimed'
     },
     async complete(key, ttlMs) {
       assertKey(key, 'memoryStore.complete')
       assertDuration(ttlMs, 'ttlMs', 'memoryStore.complete')
       const entry = entries.get(key)
-      const expiresAt = now() + ttlMs
+      const time = now()
+      const expiresAt = time + ttlMs
       // Updated in place: completing does not make a claim younger, so eviction order stays claim order.
       if (entry) {
+        allLeasesUntil = Number.NEGATIVE_INFINITY // a done mark can be evicted again
         entry.done = true
         entry.expiresAt = expiresAt
         entry.token = undefined
       } else {
-        insert(key, { done: true, expiresAt, token: undefined })
+        insert(key, { done: true, expiresAt, token: undefined }, time)
       }
     },
     async release(key, token) {

@@ -1,5 +1,12 @@
 import { describe, expect, test } from 'vitest'
-import { type ClaimResult, DEFAULT_MAX_ENTRIES, memoryStore } from '../../src/idempotency/index.js'
+import {
+  type ClaimResult,
+  createReplayGuard,
+  DEFAULT_MAX_ENTRIES,
+  memoryStore,
+  runOnce,
+} from '../../src/idempotency/index.js'
+import { deliver, entryBody, gate, T } from './helpers.js'
 import { describeStoreContract } from './store-contract.js'
 
 describeStoreContract('memoryStore', () => memoryStore())
@@ -114,13 +121,170 @@ describe('memoryStore: lease tokens (injected clock)', () => {
   })
 })
 
+/** One call of a bound scenario (injected clock); `claim` leases for `ms`, `complete` marks done for 60 s. */
+type BoundStep =
+  | readonly ['claim', key: string, ms: number, expected: ClaimResult]
+  | readonly ['complete', key: string]
+  | readonly ['advance', ms: number]
+
 describe('memoryStore: bound', () => {
-  test('maxEntries 3, four claims → size 3 and the oldest claim is evicted', async () => {
+  test('maxEntries 3, four claims completed → size 3 and the oldest done mark is evicted', async () => {
     const store = memoryStore({ maxEntries: 3 })
-    for (const key of ['a', 'b', 'c', 'd']) expect(await store.claim(key, 60_000)).toBe('claimed')
+    for (const key of ['a', 'b', 'c', 'd']) {
+      expect(await store.claim(key, 60_000)).toBe('claimed')
+      await store.complete(key, 60_000)
+    }
     expect(store.size).toBe(3)
-    expect(await store.claim('b', 60_000)).toBe('in-progress')
+    expect(await store.claim('b', 60_000)).toBe('done')
     expect(await store.claim('a', 60_000)).toBe('claimed')
+  })
+
+  // Each row ends with the store's size, then what claims of the listed keys see (in that order).
+  test.each<readonly [string, number, readonly BoundStep[], number, readonly [string, ClaimResult][]]>([
+    [
+      'lease a live, claims b and c (maxEntries 2) → claim a → in-progress; the bound is exceeded, not a lease dropped',
+      2,
+      [
+        ['claim', 'a', 60_000, 'claimed'],
+        ['claim', 'b', 60_000, 'claimed'],
+        ['claim', 'c', 60_000, 'claimed'],
+      ],
+      3,
+      [
+        ['a', 'in-progress'],
+        ['b', 'in-progress'],
+        ['c', 'in-progress'],
+      ],
+    ],
+    [
+      'lease a live, b done, claim c (maxEntries 2) → b evicted: claim b → claimed, claim a → in-progress',
+      2,
+      [
+        ['claim', 'a', 60_000, 'claimed'],
+        ['claim', 'b', 60_000, 'claimed'],
+        ['complete', 'b'],
+        ['claim', 'c', 60_000, 'claimed'],
+      ],
+      2,
+      [
+        ['a', 'in-progress'],
+        ['b', 'claimed'],
+      ],
+    ],
+    [
+      'lease a live, lease b expired, claim c (maxEntries 2) → b evicted before a: claim a → in-progress',
+      2,
+      [
+        ['claim', 'a', 60_000, 'claimed'],
+        ['claim', 'b', 100, 'claimed'],
+        ['advance', 100],
+        ['claim', 'c', 60_000, 'claimed'],
+      ],
+      2,
+      [['a', 'in-progress']],
+    ],
+    [
+      'leases a, b, c (maxEntries 2) all completed, claim d → back to the bound: size 2, claim c → done',
+      2,
+      [
+        ['claim', 'a', 60_000, 'claimed'],
+        ['claim', 'b', 60_000, 'claimed'],
+        ['claim', 'c', 60_000, 'claimed'],
+        ['complete', 'a'],
+        ['complete', 'b'],
+        ['complete', 'c'],
+        ['claim', 'd', 60_000, 'claimed'],
+      ],
+      2,
+      [['c', 'done']],
+    ],
+    [
+      'lease a moved behind b, then a done, claim d (maxEntries 3) → the moved lease is found again: a evicted',
+      3,
+      [
+        ['claim', 'a', 60_000, 'claimed'],
+        ['claim', 'b', 60_000, 'claimed'],
+        ['complete', 'b'],
+        ['claim', 'c', 60_000, 'claimed'],
+        ['claim', 'd', 60_000, 'claimed'],
+        ['complete', 'a'],
+        ['claim', 'e', 60_000, 'claimed'],
+      ],
+      3,
+      [
+        ['c', 'in-progress'],
+        ['d', 'in-progress'],
+        ['a', 'claimed'],
+      ],
+    ],
+  ])('%s', async (_name, maxEntries, steps, size, after) => {
+    const clock = manualClock()
+    const store = memoryStore({ maxEntries, now: clock.now })
+    for (const step of steps) {
+      if (step[0] === 'claim') expect(await store.claim(step[1], step[2])).toBe(step[3])
+      else if (step[0] === 'complete') await store.complete(step[1], 60_000)
+      else clock.advance(step[1])
+    }
+    expect(store.size).toBe(size)
+    for (const [key, expected] of after)
+      expect([key, await store.claim(key, 60_000)]).toEqual([key, expected])
+  })
+
+  test('runOnce(A) still running, B and C claimed (maxEntries 2) → a duplicate of A → in-progress, handler ran once', async () => {
+    const store = memoryStore({ maxEntries: 2 })
+    const slow = gate()
+    let runs = 0
+    const first = (await deliver(entryBody('entry_bound_a'), { timestamp: T })).webhook
+    const running = runOnce(first, { store }, async () => {
+      runs += 1
+      await slow.opened
+    })
+    for (const id of ['entry_bound_b', 'entry_bound_c']) {
+      const { webhook } = await deliver(entryBody(id))
+      expect((await runOnce(webhook, { store }, () => undefined)).outcome).toBe('handled')
+    }
+    const duplicate = (await deliver(entryBody('entry_bound_a'), { timestamp: T + 10 })).webhook
+    const second = await runOnce(duplicate, { store }, () => {
+      runs += 1
+    })
+    slow.open()
+    expect((await running).outcome).toBe('handled')
+    expect(second.outcome).toBe('in-progress')
+    expect(runs).toBe(1)
+  })
+
+  test('maxEntries 1,000, 100,000 live leases → all claimed and held, in linear time (no walk per claim)', async () => {
+    const store = memoryStore({ maxEntries: 1_000 })
+    for (let index = 0; index < 100_000; index++) {
+      await store.claim(`lease-${index}`, 60_000)
+      // Let the test timeout fire if claims turn quadratic, instead of hanging the run.
+      if (index % 1_000 === 0) await new Promise((resolve) => setImmediate(resolve))
+    }
+    expect(store.size).toBe(100_000)
+    expect(await store.claim('lease-0', 60_000)).toBe('in-progress')
+  }, 10_000)
+
+  test('maxEntries 10,000, 5,000 leases held, 200,000 events claimed and completed → size 10,000, leases kept', async () => {
+    const store = memoryStore({ maxEntries: 10_000 })
+    for (let index = 0; index < 5_000; index++) await store.claim(`held-${index}`, 60_000)
+    for (let index = 0; index < 200_000; index++) {
+      const key = `event-${index}`
+      await store.claim(key, 60_000)
+      await store.complete(key, 60_000)
+    }
+    expect(store.size).toBe(10_000)
+    for (const index of [0, 2_500, 4_999])
+      expect(await store.claim(`held-${index}`, 60_000)).toBe('in-progress')
+    expect(await store.claim('event-199999', 60_000)).toBe('done')
+  }, 20_000)
+
+  test('replay guard over memoryStore({ maxEntries: 2 }), five fresh requests → size stays 2', async () => {
+    const store = memoryStore({ maxEntries: 2 })
+    const check = createReplayGuard({ store })
+    for (let index = 0; index < 5; index++) {
+      expect(await check((await deliver(entryBody(`entry_bound_guard_${index}`))).webhook)).toBe('fresh')
+    }
+    expect(store.size).toBe(2)
   })
 
   test('completing does not make a claim younger → eviction stays in claim order', async () => {
