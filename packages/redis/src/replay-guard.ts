@@ -32,7 +32,10 @@ export interface RedisReplayGuardOptions {
 
 /**
  * `createReplayGuard` from `@ledgerly/webhooks/idempotency` backed by Redis, so a request replayed to a
- * different instance is caught too.
+ * different instance is caught too. It takes what `verify()` or `verifySignature()` returned. Answer a
+ * replay with 503 and `Retry-After`, never a 4xx: a genuine retry re-signed within the same second as the
+ * attempt before it is byte-identical, so it is reported as a replay too, and the Ledgerly sender drops an
+ * event for good on a 4xx. Asked again later, it comes back with a fresh timestamp and is no replay.
  *
  * @example
  * ```ts
@@ -40,7 +43,9 @@ export interface RedisReplayGuardOptions {
  * import { redisReplayGuard } from '@ledgerly/webhooks-redis'
  *
  * const checkReplay = redisReplayGuard({ client: new Redis(process.env.REDIS_URL!), toleranceSeconds: 300 })
- * if ((await checkReplay(webhook)) === 'replay') return new Response('replayed request', { status: 409 })
+ * if ((await checkReplay(webhook)) === 'replay') {
+ *   return new Response(null, { status: 503, headers: { 'retry-after': '1' } }) // never a 4xx
+ * }
  * ```
  */
 export function redisReplayGuard(options: RedisReplayGuardOptions): ReplayGuard {

@@ -1,7 +1,22 @@
 import { describe, expect, test } from 'vitest'
 import { createReplayGuard, type IdempotencyStore, memoryStore } from '../../src/idempotency/index.js'
 import { createVerifier, sign } from '../../src/index.js'
-import { deliver, entryBody, replay, T } from './helpers.js'
+import { deliver, entryBody, replay, SECRET, T } from './helpers.js'
+
+/** A Standard Webhooks verifier and signed requests of one body at `T`, differing only in `webhook-id`. */
+const standardWebhooks = (() => {
+  const secret = `whsec_${Buffer.from('replay-guard-signature-key').toString('base64')}`
+  const body = JSON.stringify({ type: 'invoice.paid', data: { id: 'inv_sig' } })
+  return {
+    verifier: createVerifier({ secret, scheme: 'standard-webhooks', now: () => T * 1000 }),
+    async request(id: string) {
+      return {
+        payload: body,
+        headers: await sign(body, { secret, scheme: 'standard-webhooks', id, timestamp: T }),
+      }
+    },
+  }
+})()
 
 /** Wraps a store to record the lease each claim asked for. */
 function leaseRecorder() {
@@ -93,6 +108,65 @@ describe('createReplayGuard', () => {
     expect(await check(await verifier.verify({ payload: body, headers: first }))).toBe('fresh')
     expect(await check(await verifier.verify({ payload: body, headers: first }))).toBe('replay')
     expect(await check(await verifier.verify({ payload: body, headers: second }))).toBe('fresh')
+  })
+
+  test('same body signed twice at the same t (a retry re-signed within the second) → fresh, then replay', async () => {
+    // A byte-identical request, so the guard cannot tell it from a replay: answer it 503 + Retry-After.
+    const check = createReplayGuard()
+    const body = entryBody('entry_guard_same_second')
+    expect(await check((await deliver(body, { timestamp: T, delivery: 'attempt-1' })).webhook)).toBe('fresh')
+    expect(await check((await deliver(body, { timestamp: T, delivery: 'attempt-2' })).webhook)).toBe('replay')
+  })
+
+  test('same body re-signed at t + 1 (the retry after Retry-After: 1) → fresh', async () => {
+    const check = createReplayGuard()
+    const body = entryBody('entry_guard_next_second')
+    expect(await check((await deliver(body, { timestamp: T })).webhook)).toBe('fresh')
+    expect(await check((await deliver(body, { timestamp: T })).webhook)).toBe('replay')
+    expect(await check((await deliver(body, { timestamp: T + 1 })).webhook)).toBe('fresh')
+  })
+
+  test('Standard Webhooks via verifySignature: two messages, same t and body → fresh, fresh', async () => {
+    const check = createReplayGuard()
+    const first = await standardWebhooks.verifier.verifySignature(await standardWebhooks.request('msg_sig_1'))
+    const second = await standardWebhooks.verifier.verifySignature(
+      await standardWebhooks.request('msg_sig_2'),
+    )
+    expect(first.messageId).toBe('msg_sig_1')
+    expect(await check(first)).toBe('fresh')
+    expect(await check(second)).toBe('fresh')
+  })
+
+  test('Standard Webhooks: verify(), then verifySignatureSync() of the same request → fresh, then replay', async () => {
+    const check = createReplayGuard()
+    const request = await standardWebhooks.request('msg_sig_3')
+    expect(await check(await standardWebhooks.verifier.verify(request))).toBe('fresh')
+    expect(await check(standardWebhooks.verifier.verifySignatureSync(request))).toBe('replay')
+  })
+
+  test('Ledgerly: verifySignature() twice → fresh, then replay', async () => {
+    const check = createReplayGuard()
+    const verifier = createVerifier({ secret: SECRET, now: () => T * 1000 })
+    const body = entryBody('entry_guard_signature')
+    const request = { payload: body, headers: await sign(body, { secret: SECRET, timestamp: T }) }
+    expect(await check(await verifier.verifySignature(request))).toBe('fresh')
+    expect(await check(await verifier.verifySignature(request))).toBe('replay')
+  })
+
+  test.each([
+    ['messageId undefined, no id', { messageId: undefined }],
+    ['id 42', { id: 42 }],
+  ])('Standard Webhooks result with %s → rejects with TypeError', async (_label, fields) => {
+    const webhook = {
+      scheme: 'standard-webhooks',
+      timestamp: T,
+      secretIndex: 0,
+      raw: new Uint8Array(),
+      ...fields,
+    }
+    await expect(createReplayGuard()(webhook as never)).rejects.toThrow(
+      'pass the result of verify()/verifySignature()',
+    )
   })
 
   test.each([
