@@ -4,7 +4,8 @@ import type { VerifiedWebhookBase } from '../types.js'
 /** Parts longer than this (after escaping) are replaced by their SHA-256, so keys stay short. */
 const MAX_PART_LENGTH = 200
 
-const UNSAFE = /[^A-Za-z0-9_.~-]/g
+// `~` is escaped too: an escaped part then never starts with `~`, so it cannot pose as a hashed one.
+const UNSAFE = /[^A-Za-z0-9_.-]/g
 const encoder = new TextEncoder()
 
 function escapeUnit(unit: string): string {
@@ -13,9 +14,10 @@ function escapeUnit(unit: string): string {
 
 /**
  * Escapes one part of a key so that joining parts with `:` is injective: every character outside
- * `[A-Za-z0-9_.~-]` (including `%` and `:`) becomes `%` + four hex digits of its UTF-16 code unit. Code
+ * `[A-Za-z0-9_.-]` (including `%`, `:` and `~`) becomes `%` + four hex digits of its UTF-16 code unit. Code
  * units, not code points, so lone surrogates stay distinct instead of collapsing to U+FFFD when a store
- * encodes the key as UTF-8.
+ * encodes the key as UTF-8. A part longer than 200 characters once escaped becomes `~sha256~<hex>`, a
+ * form no escaped part can take, since `~` is always escaped.
  */
 function keyPart(value: string): string {
   const escaped = value.replace(UNSAFE, escapeUnit)
@@ -30,8 +32,9 @@ function keyPart(value: string): string {
  * `ledgerly:<event>:<data.id>` for the Ledgerly scheme (the body is signed; the `X-Ledgerly-Event` and
  * `X-Ledgerly-Delivery` headers are not, so they are never used), and `standard-webhooks:<webhook-id>`
  * for Standard Webhooks (the id is part of the signed content). Every retry of one event, re-signed with a
- * fresh timestamp, maps to the same key. Parts are escaped (`:` and `%` included) and parts over 200
- * characters are hashed, so keys are unambiguous and short.
+ * fresh timestamp, maps to the same key. Parts are escaped (every character but `A-Z a-z 0-9 _ . -`, so
+ * `:`, `%` and `~` included, becomes `%` and four hex digits: `a~b` → `a%007eb`) and parts over 200
+ * characters are replaced by `~sha256~<hex>`, so keys are unambiguous and short.
  *
  * @example
  * ```ts

@@ -24,6 +24,7 @@ describe('idempotencyKey', () => {
     ],
     ['":" and "%" escaped', webhook('ledgerly', 'a:b', 'c%d'), 'ledgerly:a%003ab:c%0025d'],
     ['non-ASCII escaped per UTF-16 unit', webhook('ledgerly', 'e', '\u00e9'), 'ledgerly:e:%00e9'],
+    ['"~" escaped', webhook('ledgerly', 'e', 'a~b'), 'ledgerly:e:a%007eb'],
   ])('%s → %s', (_label, input, expected) => {
     expect(idempotencyKey(input)).toBe(expected)
   })
@@ -44,6 +45,13 @@ describe('idempotencyKey', () => {
     expect(key.length).toBeLessThanOrEqual(100)
     expect(idempotencyKey(webhook('ledgerly', 'entry_persisted', long))).toBe(key)
     expect(idempotencyKey(webhook('ledgerly', 'entry_persisted', `${long.slice(1)}y`))).not.toBe(key)
+  })
+
+  test('literal id "~sha256~<hex>" vs the 201-character id it stands for → different keys', () => {
+    const long = idempotencyKey(webhook('ledgerly', 'entry_persisted', 'x'.repeat(201)))
+    const hashed = long.slice('ledgerly:entry_persisted:'.length)
+    expect(hashed).toMatch(/^~sha256~[0-9a-f]{64}$/)
+    expect(idempotencyKey(webhook('ledgerly', 'entry_persisted', hashed))).not.toBe(long)
   })
 
   test.each([
