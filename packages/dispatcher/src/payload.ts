@@ -6,11 +6,29 @@ const EVENT_NAME = /^[\x21-\x7e]{1,200}$/
 const DELIVERY_ID = /^[A-Za-z0-9_.-]{1,128}$/
 
 /**
+ * Whether a string is well-formed UTF-16 (no lone surrogate), i.e. has UTF-8 bytes. Native on Node 20
+ * (`String.prototype.isWellFormed`, ES2024: newer than the ES2022 library these sources compile against).
+ */
+export function isWellFormed(text: string): boolean {
+  return (text as string & { isWellFormed(): boolean }).isWellFormed()
+}
+
+/**
  * The exact body every attempt sends. Objects are serialised once here; strings and bytes are kept as
- * given (bytes must be UTF-8, because a queue stores the body as text).
+ * given (bytes must be UTF-8, because a queue stores the body as text). A string must be well-formed
+ * UTF-16: a lone surrogate has no UTF-8 bytes, so it could never be signed and sent as given; refused here,
+ * before anything is queued, rather than failing every attempt later. (`JSON.stringify` escapes lone
+ * surrogates, so an object never has one.)
  */
 export function bodyText(payload: WebhookPayload): string {
-  if (typeof payload === 'string') return payload
+  if (typeof payload === 'string') {
+    if (!isWellFormed(payload)) {
+      throw new TypeError(
+        'dispatch: a string payload has a lone surrogate (half of a UTF-16 pair), which UTF-8 cannot carry',
+      )
+    }
+    return payload
+  }
   if (payload instanceof Uint8Array) {
     try {
       return strictUtf8.decode(payload)

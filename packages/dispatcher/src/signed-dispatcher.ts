@@ -1,5 +1,5 @@
-import { createSigner } from '@ledgerly/webhooks'
 import { createAttemptDeadlines } from './attempt-deadlines.js'
+import { attemptSigner, dispatcherSigner, unsignedAttempt } from './attempt-signer.js'
 import { newDeliveryId } from './delivery-id.js'
 import { createDeliveryLog, type DeliveryLog } from './delivery-log.js'
 import { createHooks, type DispatcherEventName, type DispatcherListener } from './hooks.js'
@@ -58,7 +58,7 @@ export interface SignedWebhookDispatcher extends WebhookDispatcher {
  */
 export function createSignedDispatcher(options: SignedDispatcherOptions): SignedWebhookDispatcher {
   const resolved: ResolvedOptions = resolveOptions(options)
-  const signer = createSigner({ secret: options.secret, format: options.format ?? 'compound' })
+  const signAttempt = attemptSigner(dispatcherSigner(options), resolved.now)
   const ownsAgent = options.agent === undefined
   const agent =
     options.agent ??
@@ -88,9 +88,14 @@ export function createSignedDispatcher(options: SignedDispatcherOptions): Signed
     }
     const delivery = log.open(job.deliveryId, job.event, job.endpoint)
     if (hooks.has('attempt')) hooks.emit('attempt', { delivery, attempt: job.attempt })
-    const signedAt = Math.floor(resolved.now() / 1000)
-    // Synchronous: on Node the HMAC is native and takes microseconds; no need for a promise hop per attempt.
-    const signature = signer.signSync(job.body, { timestamp: signedAt })
+    const { signedAt, headers: signature, fault } = signAttempt(job.body)
+    if (fault !== undefined) {
+      // Nothing was sent, and a re-run would fail the same way: a permanent failure, reported like any other.
+      const record = unsignedAttempt(job.attempt, fault)
+      log.add(delivery, record)
+      hooks.emit('failure', { delivery, attempt: record })
+      return
+    }
     // A flat name/value list in a fixed order: undici takes it as is, with no object to build per attempt.
     const headers = [
       ...fixedHeaders,

@@ -47,6 +47,11 @@ export type DeliveryErrorCode =
   | 'REDIRECT'
   /** Any other status (1xx that is not a redirect or success). Permanent. */
   | 'UNEXPECTED_STATUS'
+  /**
+   * Nothing was sent: the attempt could not be signed, because the `now` clock threw or gave no valid unix
+   * time, or the job's body has a lone surrogate (stored by a producer that did not check it). Permanent.
+   */
+  | 'SIGNING_ERROR'
 
 /** What one attempt did. */
 export interface AttemptRecord {
@@ -56,7 +61,7 @@ export interface AttemptRecord {
   startedAt: number
   /** Milliseconds from the start of the request to the end of reading the (capped) response. */
   durationMs: number
-  /** The signed timestamp `T` this attempt carried. */
+  /** The signed timestamp `T` this attempt carried; 0 when it could not be signed (`SIGNING_ERROR`). */
   signedAt: number
   /** HTTP status, when a response arrived. */
   status?: number

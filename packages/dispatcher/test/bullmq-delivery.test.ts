@@ -87,3 +87,59 @@ describe('bullmq queue after close()', () => {
     await expect(dispatcher.drained()).resolves.toBeUndefined()
   })
 })
+
+describe('bullmq: faults and close', () => {
+  it('a job whose body has a lone surrogate (stored by another producer) → failure hook once, not re-run as a fault', async () => {
+    const server = await startServer(statuses(200))
+    const faults: string[] = []
+    const queue = bullmqQueue({
+      connection: redis.url,
+      queueName: `foreign-${process.pid}`,
+      pollInterval: 10,
+      faultRetries: 1,
+      onError: (_error, job) => void faults.push(job.id),
+    })
+    const dispatcher = createSignedDispatcher({ url: server.url, secret: 'foreign-secret', queue })
+    const failures: string[] = []
+    dispatcher.on('failure', ({ attempt }) => failures.push(attempt.error!.code))
+    // What an older producer, which did not check strings, could have stored (JSON keeps the surrogate).
+    await queue.enqueue({
+      id: 'dlv_foreign-1',
+      deliveryId: 'dlv_foreign',
+      event: 'entry_persisted',
+      endpoint: new URL(server.url).href,
+      body: '{"id":"\uD800"}',
+      attempt: 1,
+      createdAt: Date.now(),
+    })
+    await dispatcher.drained()
+    expect(failures).toEqual(['SIGNING_ERROR'])
+    expect(faults).toEqual([])
+    expect(dispatcher.log.get('dlv_foreign')!.state).toBe('failed')
+    expect(server.received).toHaveLength(0)
+    await dispatcher.close()
+    await server.close()
+  })
+
+  it('drained() once close() has started → resolves after the running attempt finished, never rejects', async () => {
+    const server = await startServer((_index, _request, response) => {
+      setTimeout(() => response.writeHead(200).end(), 300)
+    })
+    const dispatcher = createSignedDispatcher({
+      url: server.url,
+      secret: 'drain-close-secret',
+      queue: bullmqQueue({
+        connection: redis.url,
+        queueName: `drain-close-${process.pid}`,
+        pollInterval: 10,
+      }),
+    })
+    const id = await dispatcher.enqueue(entryPayload('entry_drain'), 'entry_persisted')
+    await expect.poll(() => server.received.length).toBe(1)
+    const closing = dispatcher.close({ timeoutMs: 5_000 })
+    await expect(dispatcher.drained()).resolves.toBeUndefined()
+    expect(dispatcher.log.get(id)!.state).toBe('delivered')
+    expect(await closing).toEqual({ pending: [], interrupted: [] })
+    await server.close()
+  })
+})

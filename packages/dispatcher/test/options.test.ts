@@ -54,6 +54,16 @@ describe('createSignedDispatcher: bad options throw when built', () => {
     expect(() => createSignedDispatcher(options as never)).toThrow(ErrorClass)
   })
 
+  it.each([
+    ['secret with a trailing newline', { url, secret: 'x\n' }],
+    ['empty secret', { url, secret: '' }],
+    ['one of two secrets padded', { url, secret: ['fine-secret', ' padded'] }],
+    ['legacy with two secrets', { url, secret: ['a1', 'b2'], format: 'legacy' }],
+    ['an unknown format', { url, secret, format: 'hex' }],
+  ])('%s → the message names createSignedDispatcher, the function called', (_name, options) => {
+    expect(() => createSignedDispatcher(options as never)).toThrow(/^createSignedDispatcher: /)
+  })
+
   it('error messages never contain the secret', () => {
     const secretValue = 'super-secret-value '
     try {
@@ -78,6 +88,9 @@ describe('dispatch: bad payloads reject with TypeError, nothing is queued', () =
     ],
     ['a BigInt', { n: 1n }, 'entry_persisted'],
     ['invalid UTF-8 bytes', new Uint8Array([0xff, 0xfe]), 'entry_persisted'],
+    ['a string with a lone high surrogate', 'a\uD800b', 'entry_persisted'],
+    ['a string with a lone low surrogate', '{"id":"\uDC00"}', 'entry_persisted'],
+    ['a string ending in half a pair', '{"id":"\uD83D', 'entry_persisted'],
     ['null', null, 'entry_persisted'],
     ['an empty event', {}, ''],
     ['an event with a newline', {}, 'entry\npersisted'],
@@ -88,6 +101,22 @@ describe('dispatch: bad payloads reject with TypeError, nothing is queued', () =
     expect(await queue.counts()).toEqual({ waiting: 0, delayed: 0, active: 0 })
     await dispatcher.close()
   })
+
+  it.each(['dispatch', 'enqueue'] as const)(
+    '%s of a string with a lone surrogate → TypeError naming the problem, never echoing the payload',
+    async (method) => {
+      const queue = memoryQueue()
+      const dispatcher = createSignedDispatcher({ url, secret, queue })
+      const error = await dispatcher[method]('{"id":"private-entry-\uD800"}', 'entry_persisted').catch(
+        (e) => e,
+      )
+      expect(error).toBeInstanceOf(TypeError)
+      expect(error.message).toMatch(/^dispatch: .*lone surrogate/)
+      expect(error.message).not.toContain('private-entry')
+      expect(await queue.counts()).toEqual({ waiting: 0, delayed: 0, active: 0 })
+      await dispatcher.close()
+    },
+  )
 
   it('a bad deliveryId → TypeError', async () => {
     const dispatcher = createSignedDispatcher({ url, secret, work: false })
