@@ -1,3 +1,4 @@
+import { httpDateMs } from './http-date.js'
 import type { DeliveryErrorCode, RetryPolicy } from './types.js'
 
 /**
@@ -63,19 +64,18 @@ export function classifyStatus(
 }
 
 /**
- * Parses `Retry-After` (delay-seconds or an HTTP date) into seconds from `nowMs`; undefined when absent
- * or unparseable. Never negative.
+ * Parses `Retry-After` into seconds from `nowMs`: delay-seconds, or one of the three RFC 9110 HTTP-date
+ * forms matched exactly (`Sun, 06 Nov 1994 08:49:37 GMT`, `Sunday, 06-Nov-94 08:49:37 GMT`,
+ * `Sun Nov  6 08:49:37 1994`). Undefined when absent or anything else (`-5`, `1.5`, `Foo 2030`): the
+ * normal backoff applies. Never negative.
  */
 export function retryAfterSeconds(header: string | undefined, nowMs: number): number | undefined {
   if (header === undefined) return undefined
   const text = header.trim()
   // Any run of digits: a huge delay is still a delay, capped later by maxRetryAfter (not ignored).
   if (/^\d+$/.test(text)) return Number(text)
-  // HTTP dates start with a day name; anything else (`-5`, `1.5`) is not a delay we understand.
-  if (text.length > 64 || !/^[A-Za-z]{3,9},? /.test(text)) return undefined
-  const date = Date.parse(text)
-  if (Number.isNaN(date)) return undefined
-  return Math.max(0, (date - nowMs) / 1000)
+  const date = httpDateMs(text, nowMs)
+  return date === undefined ? undefined : Math.max(0, (date - nowMs) / 1000)
 }
 
 /** Inputs of {@link retryDelayMs}. */

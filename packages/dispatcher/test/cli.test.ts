@@ -1,4 +1,5 @@
 import { mkdtempSync, writeFileSync } from 'node:fs'
+import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createVerifier } from '@ledgerly/webhooks'
@@ -96,8 +97,8 @@ describe('ledgerly-webhooks CLI (the built bin)', () => {
       '0.05,0.1',
     ])
     expect(code).toBe(0)
-    expect(stdout).toMatch(/attempt 1: SERVER_ERROR HTTP 500; retry in 0\.05 s/)
-    expect(stdout).toMatch(/attempt 2: SERVER_ERROR HTTP 500; retry in 0\.1 s/)
+    expect(stdout).toMatch(/attempt 1: SERVER_ERROR HTTP 500 \(receiver: "answer"\); retry in 0\.05 s/)
+    expect(stdout).toMatch(/attempt 2: SERVER_ERROR HTTP 500 \(receiver: "answer"\); retry in 0\.1 s/)
     expect(stdout).toMatch(/attempt 3: delivered \(HTTP 200/)
     expect(server.received).toHaveLength(3)
   })
@@ -168,6 +169,71 @@ describe('ledgerly-webhooks CLI (the built bin)', () => {
     expect(output).toMatch(/✘ SIGNATURE_MISMATCH \(HTTP 401\)/)
   })
 
+  it('listen with a client holding a request open, SIGTERM → exit 0 after a short grace, not when the client hangs up', async () => {
+    const listener = startCli(['listen', '--port', '0', '--secret', secret], /127\.0\.0\.1:(\d+)/)
+    cleanups.push(listener.kill)
+    const [, port] = await listener.started
+    const idle = connect(Number(port), '127.0.0.1')
+    const slow = connect(Number(port), '127.0.0.1')
+    for (const socket of [idle, slow]) {
+      socket.on('error', () => {})
+      cleanups.push(async () => void socket.destroy())
+    }
+    // A request whose body never completes: the server holds it open.
+    slow.write('POST / HTTP/1.1\r\nhost: x\r\ncontent-length: 100\r\n\r\nabc')
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    const started = Date.now()
+    const stillRunning = new Promise((resolve) => setTimeout(() => resolve('still running after 5 s'), 5_000))
+    expect(await Promise.race([listener.stop(), stillRunning])).toEqual({ code: 0, signal: null })
+    expect(Date.now() - started).toBeLessThan(4_000)
+  })
+
+  it.each([
+    [
+      'problem+json with a code',
+      'application/problem+json',
+      JSON.stringify({
+        type: 'x',
+        title: 'Webhook signature mismatch',
+        status: 401,
+        code: 'SIGNATURE_MISMATCH',
+      }),
+      /attempt 1: FAILED permanently CLIENT_ERROR HTTP 401 \(receiver: SIGNATURE_MISMATCH\)\n/,
+    ],
+    [
+      'a plain-text code (the listen command)',
+      'text/plain',
+      'SIGNATURE_MISMATCH',
+      /attempt 1: FAILED permanently CLIENT_ERROR HTTP 401 \(receiver: "SIGNATURE_MISMATCH"\)\n/,
+    ],
+    [
+      'a long HTML page',
+      'text/html',
+      `<html>\n<body>\n\u001b[31m${'Unauthorized '.repeat(40)}</body></html>`,
+      /attempt 1: FAILED permanently CLIENT_ERROR HTTP 401 \(receiver: "<html> <body> \[31mUnauthorized [^\n"]{40,90}…"\)\n/,
+    ],
+    [
+      'a body that echoes the secret',
+      'text/plain',
+      `bad secret ${secret}`,
+      /attempt 1: FAILED permanently CLIENT_ERROR HTTP 401 \(receiver: "bad secret \[secret\]"\)\n/,
+    ],
+    ['an empty body', 'text/plain', '', /attempt 1: FAILED permanently CLIENT_ERROR HTTP 401\n/],
+  ])(
+    'send to a 401 answering %s → the FAILED line says why, in one line',
+    async (_label, type, answer, line) => {
+      const server = await startServer((_index, _request, response) => {
+        response.writeHead(401, { 'content-type': type }).end(answer)
+      })
+      cleanups.push(server.close)
+      const { code, stdout } = await runCli(['send', '--url', server.url, '--secret', secret])
+      expect(code).toBe(1)
+      expect(stdout).toMatch(line)
+      expect(stdout).not.toContain(secret)
+      expect(stdout).not.toContain('\u001b')
+    },
+  )
+
   it.each([
     [['nope'], /unknown command/],
     [['send', '--secret', secret], /--url is required/],
@@ -212,6 +278,22 @@ describe('ledgerly-webhooks CLI (the built bin)', () => {
     [['send', '--url', 'http://x/', '--secret', secret, '--event', 'bad event'], /event/],
     [['sign', '--secret', ' padded', '--file', bodyFile], /whitespace/],
     [['sign', '--secret', secret, '--file', bodyFile, '--timestamp', '1700000000000'], /timestamp/],
+    // GUIDE §2: T has no leading zero, no sign, no spaces; `0170` used to sign t=170.
+    [['sign', '--secret', secret, '--file', bodyFile, '--timestamp', '0170'], /--timestamp must be/],
+    [['sign', '--secret', secret, '--file', bodyFile, '--timestamp', ' 1700000000'], /--timestamp must be/],
+    // Plain decimals, as every other number flag: Number() took hex and exponents.
+    [
+      ['send', '--url', 'http://127.0.0.1:9/', '--secret', secret, '--tries', '1', '--backoff', '0x10'],
+      /--backoff must be/,
+    ],
+    [
+      ['send', '--url', 'http://127.0.0.1:9/', '--secret', secret, '--tries', '1', '--backoff', '1e3'],
+      /--backoff must be/,
+    ],
+    [
+      ['send', '--url', 'http://127.0.0.1:9/', '--secret', secret, '--tries', '1', '--backoff', '1,0b1'],
+      /--backoff must be/,
+    ],
     [['sign', '--secret', secret, '--file', '/nonexistent/body.json'], /cannot read .*body\.json/],
     [
       ['verify', '--secret', secret, '--file', bodyFile, '--headers', '/nonexistent/h.txt'],

@@ -4,6 +4,10 @@ import { type DeliveryJob, memoryQueue } from '../src/index.js'
 function job(id: string): DeliveryJob {
   return { id, deliveryId: id, event: 'e', endpoint: 'http://x/', body: '{}', attempt: 1, createdAt: 0 }
 }
+/** Attempt `attempt` of delivery `deliveryId`, with the dispatcher's job id. */
+function attemptOf(deliveryId: string, attempt: number): DeliveryJob {
+  return { ...job(`${deliveryId}-${attempt}`), deliveryId, attempt }
+}
 const opts = { jobTimeoutMs: 1000 }
 
 describe('memoryQueue', () => {
@@ -36,6 +40,80 @@ describe('memoryQueue', () => {
     }, opts)
     await queue.drained()
     expect(ran).toEqual(['same'])
+  })
+
+  it.each([
+    ['waits', 'ready', {}],
+    ['is delayed', 'delayed', { delayMs: 30 }],
+  ] as const)(
+    'first attempt while attempt 2 of the same delivery %s → skipped',
+    async (_label, _state, delay) => {
+      const queue = memoryQueue()
+      const ran: string[] = []
+      await queue.enqueue(attemptOf('dlv', 2), delay)
+      await queue.enqueue(attemptOf('dlv', 1))
+      queue.process(async (j) => void ran.push(j.id), opts)
+      await queue.drained()
+      expect(ran).toEqual(['dlv-2'])
+    },
+  )
+
+  it('first attempt while attempt 1 of the same delivery runs and has queued attempt 2 → skipped', async () => {
+    const queue = memoryQueue()
+    const ran: string[] = []
+    let again: Promise<void> | undefined
+    queue.process(async (j) => {
+      ran.push(j.id)
+      if (j.attempt === 1) {
+        await queue.enqueue(attemptOf('dlv', 2), { delayMs: 10 })
+        again = queue.enqueue(attemptOf('dlv', 1))
+      }
+    }, opts)
+    await queue.enqueue(attemptOf('dlv', 1))
+    await queue.drained()
+    await again
+    await queue.drained()
+    expect(ran).toEqual(['dlv-1', 'dlv-2'])
+  })
+
+  it('first attempt of a delivery that has finished → runs again (the id is forgotten)', async () => {
+    const queue = memoryQueue()
+    const ran: string[] = []
+    queue.process(async (j) => void ran.push(j.id), opts)
+    await queue.enqueue(attemptOf('dlv', 1))
+    await queue.drained()
+    await queue.enqueue(attemptOf('dlv', 1))
+    await queue.drained()
+    expect(ran).toEqual(['dlv-1', 'dlv-1'])
+  })
+
+  it('drained() once close() has started → waits for the running job, not only for close to begin', async () => {
+    const queue = memoryQueue()
+    let finished = false
+    queue.process(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 100))
+      finished = true
+    }, opts)
+    await queue.enqueue(job('running'))
+    await queue.enqueue(job('later'), { delayMs: 60_000 })
+    await new Promise((resolve) => setTimeout(resolve, 10))
+    const closing = queue.close({ timeoutMs: 5_000 })
+    await queue.drained()
+    expect(finished).toBe(true)
+    expect((await closing).pending.map((j) => j.id)).toEqual(['later'])
+  })
+
+  it('drained() before close() with a stuck job → resolves when close() gives up and reports it', async () => {
+    const queue = memoryQueue()
+    queue.process(() => new Promise(() => {}), opts)
+    await queue.enqueue(job('stuck'))
+    let drained = false
+    const waiting = queue.drained().then(() => (drained = true))
+    const report = await queue.close({ timeoutMs: 50 })
+    await waiting
+    expect(drained).toBe(true)
+    expect(report.interrupted.map((j) => j.id)).toEqual(['stuck'])
+    await expect(queue.drained()).resolves.toBeUndefined()
   })
 
   it('delayed job → runs after its delay, not before', async () => {

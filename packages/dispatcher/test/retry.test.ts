@@ -63,6 +63,45 @@ describe('retryAfterSeconds', () => {
   ])('%j → %j', (header, seconds) => {
     expect(retryAfterSeconds(header, now)).toBe(seconds)
   })
+
+  // RFC 9110 §5.6.7: exactly three forms, matched before Date.parse, which reads almost anything as a date
+  // (`Foo 2030` is 1 January 2030 to V8): anything else is ignored, and the normal backoff applies.
+  it.each([
+    ['IMF-fixdate', 'Thu, 01 Jan 2026 00:01:00 GMT', 60],
+    ['IMF-fixdate in the past', 'Sun, 06 Nov 1994 08:49:37 GMT', 0],
+    ['RFC 850 date', 'Thursday, 01-Jan-26 00:01:00 GMT', 60],
+    ['RFC 850 date, year over 50 years ahead read as the past', 'Saturday, 01-Jan-77 00:00:00 GMT', 0],
+    ['RFC 850 date, year under 50 years ahead', 'Friday, 01-Jan-70 00:00:00 GMT', 1_388_534_400],
+    ['asctime date, day padded with a space', 'Thu Jan  1 00:01:00 2026', 60],
+    ['asctime date, two-digit day', 'Sat Jan 10 00:00:00 2026', 777_600],
+    ['a word and a year', 'Foo 2030', undefined],
+    ['a word and a number', 'Later 99999', undefined],
+    ['a day name and a year', 'Thu 2030', undefined],
+    ['lowercase names', 'thu, 01 jan 2026 00:01:00 gmt', undefined],
+    ['UTC instead of GMT', 'Thu, 01 Jan 2026 00:01:00 UTC', undefined],
+    ['a numeric zone', 'Thu, 01 Jan 2026 00:01:00 +0000', undefined],
+    ['an unpadded day', 'Thu, 1 Jan 2026 00:01:00 GMT', undefined],
+    ['no seconds', 'Thu, 01 Jan 2026 00:01 GMT', undefined],
+    ['text after the date', 'Thu, 01 Jan 2026 00:01:00 GMT later', undefined],
+    ['a full day name in an IMF-fixdate', 'Thursday, 01 Jan 2026 00:01:00 GMT', undefined],
+    ['asctime with one space before a one-digit day', 'Thu Jan 1 00:01:00 2026', undefined],
+    ['31 February', 'Tue, 31 Feb 2026 00:00:00 GMT', undefined],
+    ['hour 24', 'Thu, 01 Jan 2026 24:00:00 GMT', undefined],
+    ['ISO 8601', '2026-01-01T00:01:00Z', undefined],
+  ])('%s %j → %j', (_form, header, seconds) => {
+    expect(retryAfterSeconds(header, now)).toBe(seconds)
+  })
+
+  it('asctime date on a machine in New York → still GMT (the form has no zone; Date.parse read local time)', () => {
+    const saved = process.env.TZ
+    process.env.TZ = 'America/New_York'
+    try {
+      expect(retryAfterSeconds('Thu Jan  1 00:01:00 2026', now)).toBe(60)
+    } finally {
+      if (saved === undefined) delete process.env.TZ
+      else process.env.TZ = saved
+    }
+  })
 })
 
 describe('retryDelayMs', () => {

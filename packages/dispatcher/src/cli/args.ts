@@ -152,10 +152,12 @@ export function legacySecret(secret: string | string[], legacy: boolean): void {
   }
 }
 
+/** Plain decimal only: Number() would also take 0x1F, 1e3 and 0b1. */
+const PLAIN_DECIMAL = /^\s*([0-9]+(\.[0-9]+)?|\.[0-9]+)\s*$/
+
 /** A number flag with bounds. */
 export function numberFlag(value: string, name: string, min: number, max = Number.POSITIVE_INFINITY): number {
-  // Plain decimal only: Number() would also take 0x1F, 1e3 and 0b1.
-  const number = /^\s*([0-9]+(\.[0-9]+)?|\.[0-9]+)\s*$/.test(value) ? Number(value) : Number.NaN
+  const number = PLAIN_DECIMAL.test(value) ? Number(value) : Number.NaN
   if (!Number.isFinite(number) || number < min || number > max) {
     const range = max === Number.POSITIVE_INFINITY ? `>= ${min}` : `from ${min} to ${max}`
     throw new UsageError(`--${name} must be a number ${range}, got "${value}"`)
@@ -178,16 +180,29 @@ export function integerFlag(
   return number
 }
 
-/** `--backoff 10,30,60`: seconds, decimals allowed. */
+/** `--backoff 10,30,60`: seconds, plain decimals as the other number flags (no `0x10`, no `1e3`). */
 export function backoffFlag(value: string): number[] {
-  const parts = value.split(',').map((part) => part.trim())
-  const seconds = parts.map(Number)
-  if (parts.some((part) => part === '') || seconds.some((s) => !Number.isFinite(s) || s < 0)) {
+  const parts = value.split(',')
+  const seconds = parts.map((part) => (PLAIN_DECIMAL.test(part) ? Number(part) : Number.NaN))
+  if (seconds.some((s) => !Number.isFinite(s))) {
     throw new UsageError(
       `--backoff must be comma-separated seconds like 10,30,60 (decimals allowed), got "${value}"`,
     )
   }
   return seconds
+}
+
+/**
+ * `--timestamp T`: unix seconds as GUIDE §2 writes T, ASCII digits with no sign, space or leading zero
+ * (`0170` would sign t=170). Its length (a 13-digit one is milliseconds) is the signer's check.
+ */
+export function timestampFlag(value: string): number {
+  if (!/^[1-9][0-9]*$/.test(value)) {
+    throw new UsageError(
+      `--timestamp must be unix seconds: digits only, no sign, space or leading zero, got "${value}"`,
+    )
+  }
+  return Number(value)
 }
 
 /** Reads the file a flag names; a missing or unreadable file is a usage error that says which. */

@@ -90,7 +90,11 @@ export interface QueueCounts {
 export interface DeliveryQueue {
   /** A label for logs (`'memory'`, or the Redis queue name). */
   readonly name: string
-  /** Stores a job, delayed by `delayMs`. A job id the queue already holds is ignored. */
+  /**
+   * Stores a job, delayed by `delayMs`. A job id the queue already holds is ignored. A first attempt
+   * (`attempt: 1`) of a delivery the queue still holds in another attempt (a retry waiting) should be ignored
+   * too: it is the same delivery dispatched again, and running it would send attempt 1 twice.
+   */
   enqueue(job: DeliveryJob, options?: EnqueueOptions): Promise<void>
   /**
    * Starts running jobs with `handler`, at most the queue's concurrency at a time. Call once. It may be
@@ -98,7 +102,11 @@ export interface DeliveryQueue {
    * that error; the rejection never goes unhandled.
    */
   process(handler: DeliveryHandler, options: ProcessOptions): void | Promise<void>
-  /** Resolves when nothing is waiting, delayed or running (as far as this queue can see). */
+  /**
+   * Resolves when nothing is waiting, delayed or running (as far as this queue can see). Once `close()` has
+   * begun, what waits is the close's business (reported, or left in the store): `drained()` then resolves
+   * when the running jobs have settled, or when `close()` gives up on them; it never hangs past the close.
+   */
   drained(): Promise<void>
   /** Live counts. */
   counts(): Promise<QueueCounts>

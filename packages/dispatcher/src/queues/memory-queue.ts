@@ -32,7 +32,8 @@ function positiveInteger(value: unknown, fallback: number, name: string): number
 /**
  * The embedded queue: jobs live in this process's memory, delayed jobs on timers, at most `concurrency`
  * running at once. Nothing survives a crash (use a Redis-backed driver for that); `close()` says what
- * was still pending so you can log or persist it.
+ * was still pending so you can log or persist it. A first attempt of a delivery it still holds (waiting,
+ * delayed for a retry, or running) is skipped; once the delivery is over its id is forgotten.
  *
  * @example
  * ```ts
@@ -67,9 +68,25 @@ export function memoryQueue(options: MemoryQueueOptions = {}): DeliveryQueue {
   const readyIds = new Set<string>()
   const holds = (id: string) => readyIds.has(id) || delayed.has(id) || active.has(id)
   const isIdle = () => head >= ready.length && delayed.size === 0 && active.size === 0
+  // Jobs held per delivery id, whatever their state (ready, delayed, running): a first attempt of a delivery
+  // that is still under way (its retry waiting, say) is a duplicate dispatch, skipped like a repeated job id.
+  const deliveries = new Map<string, number>()
+  const holdsDelivery = (job: DeliveryJob) => job.attempt === 1 && deliveries.has(job.deliveryId)
 
+  function hold(job: DeliveryJob) {
+    deliveries.set(job.deliveryId, (deliveries.get(job.deliveryId) ?? 0) + 1)
+  }
+
+  function release(job: DeliveryJob) {
+    const left = (deliveries.get(job.deliveryId) ?? 1) - 1
+    if (left > 0) deliveries.set(job.deliveryId, left)
+    else deliveries.delete(job.deliveryId)
+  }
+
+  // Once close() has begun nothing waits or is delayed any more (those jobs are in its report), so idle means
+  // the running jobs settled; and once it has reported, the ones it gave up on will never be awaited.
   function notifyIdle() {
-    if (!isIdle() && !closed) return
+    if (!isIdle() && !reported) return
     const waiters = idleWaiters
     idleWaiters = []
     for (const resolve of waiters) resolve()
@@ -77,6 +94,7 @@ export function memoryQueue(options: MemoryQueueOptions = {}): DeliveryQueue {
 
   function jobSettled(job: DeliveryJob) {
     active.delete(job.id)
+    release(job)
     if (active.size === 0) activeSettled?.()
     pump()
   }
@@ -121,8 +139,10 @@ export function memoryQueue(options: MemoryQueueOptions = {}): DeliveryQueue {
         enqueuedAfterClose.push(job)
         return
       }
-      // Ids are deterministic, so a second enqueue of the same attempt is a no-op.
-      if (holds(job.id)) return
+      // Ids are deterministic, so a second enqueue of the same attempt is a no-op; so is a second dispatch of
+      // a delivery still under way.
+      if (holds(job.id) || holdsDelivery(job)) return
+      hold(job)
       const delayMs = Math.max(0, enqueueOptions.delayMs ?? 0)
       if (delayMs === 0) {
         readyIds.add(job.id)
@@ -155,7 +175,7 @@ export function memoryQueue(options: MemoryQueueOptions = {}): DeliveryQueue {
     },
 
     drained() {
-      if (isIdle() || closed) return Promise.resolve()
+      if (isIdle() || reported) return Promise.resolve()
       return new Promise<void>((resolve) => idleWaiters.push(resolve))
     },
 
@@ -181,6 +201,7 @@ export function memoryQueue(options: MemoryQueueOptions = {}): DeliveryQueue {
       pending.push(job)
     }
     delayed.clear()
+    for (const job of pending) release(job)
     notifyIdle()
     if (active.size > 0) {
       let timer: NodeJS.Timeout | undefined
@@ -197,6 +218,7 @@ export function memoryQueue(options: MemoryQueueOptions = {}): DeliveryQueue {
     // Follow-up attempts scheduled by jobs that finished during the close are pending too.
     pending.push(...enqueuedAfterClose.splice(0))
     reported = true
+    notifyIdle()
     return { pending, interrupted: [...active.values()] }
   }
 }

@@ -37,6 +37,9 @@ export function runCli(args: string[], env: Record<string, string> = {}, timeout
 export function startCli(args: string[], ready: RegExp) {
   assertBuilt()
   const child: ChildProcess = spawn(process.execPath, [CLI, ...args])
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    child.once('exit', (code, signal) => resolve({ code, signal }))
+  })
   let stdout = ''
   const started = new Promise<RegExpMatchArray>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`not ready in time: ${stdout}`)), 10_000)
@@ -53,9 +56,14 @@ export function startCli(args: string[], ready: RegExp) {
   return {
     started,
     output: () => stdout,
+    /** Sends SIGTERM; resolves with how the process ended. */
     async stop() {
-      const exited = new Promise((resolve) => child.once('exit', resolve))
-      child.kill('SIGTERM')
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM')
+      return exited
+    },
+    /** Ends it for sure (cleanup after a test that expected it to stop by itself). */
+    async kill() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
       await exited
     },
   }

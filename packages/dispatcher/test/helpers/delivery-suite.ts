@@ -266,6 +266,26 @@ export function deliverySuite(label: string, makeQueue: () => DeliveryQueue) {
       expect(seen).toEqual(['attempt 1', 'retry', 'attempt 2', 'success'])
     })
 
+    it('dispatch again with the same deliveryId while its retry waits → skipped: attempts 1 and 2 once each', async () => {
+      const { server, dispatcher } = await setup(statuses(503, 200), {
+        defaultRetry: { tries: 3, backoff: [30] },
+      })
+      const retried = new Promise((resolve) => dispatcher.on('retry', resolve))
+      const payload = entryPayload('entry_twice')
+      await dispatcher.dispatch(payload, 'entry_persisted', { deliveryId: 'dlv_twice' })
+      await retried
+      // Attempt 1 is over (its job settled), attempt 2 waits 300 ms (scaled): a producer re-publishes the
+      // same delivery.
+      await new Promise((resolve) => setTimeout(resolve, 50))
+      await dispatcher.dispatch(payload, 'entry_persisted', { deliveryId: 'dlv_twice' })
+      await dispatcher.drained()
+      expect(server.received.map((r) => r.headers['x-ledgerly-attempt'])).toEqual(['1', '2'])
+      expect(dispatcher.log.get('dlv_twice')!.attempts.map((a) => `${a.attempt} ${a.outcome}`)).toEqual([
+        '1 retry',
+        '2 delivered',
+      ])
+    })
+
     // A delay of 0 let the memory queue start attempt n+1 inside attempt n, before n was recorded.
     it('backoff [0], 500 every time → hooks and log in attempt order: retry 1 before attempt 2', async () => {
       const { dispatcher } = await setup(statuses(500, 500, 500), {

@@ -54,6 +54,23 @@ function listenFailure(error: NodeJS.ErrnoException, host: string, port: number)
   }
 }
 
+/** How long requests still open when `listen` is told to stop may take to finish. */
+const STOP_GRACE_MS = 1_000
+
+/**
+ * Stops the server: idle keep-alive connections close now, requests under way get {@link STOP_GRACE_MS},
+ * then their connections are cut, so a client that holds a request open cannot keep the process alive.
+ */
+function stopServer(server: Server): Promise<void> {
+  return new Promise<void>((resolve) => {
+    server.close(() => resolve())
+    server.closeIdleConnections()
+    setTimeout(function endTheRest() {
+      server.closeAllConnections()
+    }, STOP_GRACE_MS).unref()
+  })
+}
+
 function startListening(server: Server, port: number, host: string): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     server.once('error', (error) => reject(listenFailure(error, host, port)))
@@ -103,7 +120,7 @@ async function listenCommand(argv: string[]): Promise<number> {
   const actualPort = typeof address === 'object' && address ? address.port : port
   // Handlers before the ready line: a supervisor may signal as soon as it reads it.
   const stopped = new Promise<void>((resolve) => {
-    const stop = () => server.close(() => resolve())
+    const stop = () => void stopServer(server).then(resolve)
     process.once('SIGINT', stop)
     process.once('SIGTERM', stop)
   })

@@ -3,6 +3,7 @@ import { ledgerEntryExportV1 } from '../../events/ledger-entry-export.js'
 import { bodyText, eventOption } from '../../payload.js'
 import { memoryQueue } from '../../queues/memory-queue.js'
 import { createSignedDispatcher } from '../../signed-dispatcher.js'
+import type { AttemptRecord } from '../../types.js'
 import {
   backoffFlag,
   flags,
@@ -15,6 +16,7 @@ import {
 import { type Command, secretSpec } from '../command.js'
 import { DELIVERY_FLAGS } from '../delivery-flags.js'
 import { checked } from '../library-messages.js'
+import { responseReason } from '../response-reason.js'
 
 const FLAGS = {
   url: { type: 'string', value: 'URL', help: 'the endpoint to deliver to (http or https)', required: true },
@@ -67,6 +69,10 @@ async function sendCommand(argv: string[]): Promise<number> {
   )
 
   const say = (text: string) => process.stdout.write(`${text}\n`)
+  const secrets = typeof secret === 'string' ? [secret] : secret
+  /** `CLIENT_ERROR HTTP 401 (receiver: SIGNATURE_MISMATCH)`: the code, and the receiver's reason if it gave one. */
+  const why = (attempt: AttemptRecord) =>
+    `${attempt.error?.code} ${attempt.error?.message}${responseReason(attempt.responseExcerpt, secrets)}`
   const failures: string[] = []
   dispatcher.on('success', ({ delivery, attempt }) =>
     say(
@@ -75,14 +81,12 @@ async function sendCommand(argv: string[]): Promise<number> {
   )
   dispatcher.on('retry', ({ delivery, attempt }) =>
     say(
-      `${delivery.deliveryId} attempt ${attempt.attempt}: ${attempt.error?.code} ${attempt.error?.message}; retry in ${attempt.retryInMs! / 1000} s`,
+      `${delivery.deliveryId} attempt ${attempt.attempt}: ${why(attempt)}; retry in ${attempt.retryInMs! / 1000} s`,
     ),
   )
   dispatcher.on('failure', ({ delivery, attempt }) => {
     failures.push(attempt.error?.code ?? 'UNKNOWN')
-    say(
-      `${delivery.deliveryId} attempt ${attempt.attempt}: FAILED permanently ${attempt.error?.code} ${attempt.error?.message}`,
-    )
+    say(`${delivery.deliveryId} attempt ${attempt.attempt}: FAILED permanently ${why(attempt)}`)
   })
 
   for (let index = 0; index < count; index++) {

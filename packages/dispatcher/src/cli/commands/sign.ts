@@ -1,5 +1,5 @@
 import { createSigner } from '@ledgerly/webhooks'
-import { flags, integerFlag, legacySecret, readFileFlag, secretFlag } from '../args.js'
+import { flags, legacySecret, readFileFlag, secretFlag, timestampFlag } from '../args.js'
 import { type Command, secretSpec } from '../command.js'
 import { checked } from '../library-messages.js'
 
@@ -24,10 +24,10 @@ async function signCommand(argv: string[]): Promise<number> {
   const secret = secretFlag(values.secret)
   legacySecret(secret, values.legacy)
   const body = await readFileFlag(values.file, 'file')
-  const timestamp = values.timestamp === undefined ? undefined : integerFlag(values.timestamp, 'timestamp', 1)
+  const timestamp = values.timestamp === undefined ? undefined : timestampFlag(values.timestamp)
   const signer = checked(() => createSigner({ secret, format: values.legacy ? 'legacy' : 'compound' }))
   // Validates the timestamp (a 13-digit one is milliseconds) before anything is printed.
-  const signed = checked(() => signer.signSync(body, timestamp ? { timestamp } : {}))
+  const signed = checked(() => signer.signSync(body, timestamp === undefined ? {} : { timestamp }))
   const headers = { 'content-type': 'application/json', ...signed }
   const lines = Object.entries(headers).map(([name, value]) => `${name}: ${value}`)
   const curl = [

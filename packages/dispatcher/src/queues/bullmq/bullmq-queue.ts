@@ -285,6 +285,8 @@ export function bullmqQueue(options: BullmqQueueOptions): DeliveryQueue {
     removeOnFail: options.removeOnFail ?? { age: 604_800 },
   }
   let worker: Worker | undefined
+  // The first close() under way: a drained() waiting meanwhile ends with it (see drained()).
+  let closing: Promise<QueueCloseReport> | undefined
   let stopping = false
   // Set once close() has stored every follow-up and is letting go of Redis: nothing can be stored after it.
   let closed = false
@@ -440,7 +442,14 @@ export function bullmqQueue(options: BullmqQueueOptions): DeliveryQueue {
       if (closed) return // as a closed memory queue: nothing here will run any more
       await flushAll()
       for (;;) {
-        const c = await counts()
+        // Once close() has begun, what waits in Redis is left for the next worker: drained means this
+        // worker's running attempts settled, or close() gave up on them; either way, close() has returned.
+        if (closing) return void (await closing.catch(() => undefined))
+        const c = await counts().catch((error: unknown) => {
+          if (closing) return undefined // close() let go of Redis meanwhile
+          throw error
+        })
+        if (c === undefined) continue
         if (c.waiting + c.delayed + c.active === 0) return
         await new Promise((resolve) => setTimeout(resolve, pollInterval))
       }
@@ -448,51 +457,55 @@ export function bullmqQueue(options: BullmqQueueOptions): DeliveryQueue {
 
     counts,
 
-    async close(closeOptions: CloseOptions = {}): Promise<QueueCloseReport> {
-      const timeoutMs = closeWaitMs(closeOptions.timeoutMs, 30_000)
-      // Every step that talks to Redis shares one deadline: with Redis unreachable, BullMQ's commands wait
-      // for a reconnection forever, and a worker told to stop must still stop, about when it was told to.
-      const deadline = Date.now() + timeoutMs
-      const askMs = () => Math.max(deadline - Date.now(), 1_000)
-      // First attempts accepted but still gathering are stored before anything closes.
-      await within(flushAll(), askMs())
-      let interrupted: DeliveryJob[] = []
-      if (worker) {
-        let timer: NodeJS.Timeout | undefined
-        // pause() stops taking jobs and resolves when the running ones are done; close(true) after it does
-        // not wait (a first close() would have, and BullMQ hands a later close(true) the same promise).
-        const finished = await Promise.race([
-          worker.pause().then(() => true),
-          new Promise<false>((resolve) => {
-            timer = setTimeout(() => resolve(false), Math.max(deadline - Date.now(), 0))
-          }),
-        ])
-        clearTimeout(timer)
-        if (!finished) {
-          stopping = true
-          // Every attempt of a batch left unfinished runs again; single attempts are listed as they run.
-          const unfinished = new Map([...active].filter(([id]) => !inRunningBatch(id)))
-          for (const batch of runningBatches.values()) for (const job of batch) unfinished.set(job.id, job)
-          interrupted = [...unfinished.values()]
-        }
-        if ((await within(worker.close(!finished), askMs())) === TIMED_OUT) await forceDisconnect(worker)
-      }
-      const left = await within(
-        queue.getJobs(['waiting', 'delayed', 'prioritized', 'paused'], 0, maxReported - 1),
-        askMs(),
-      )
-      closed = true
-      // A command still waiting for Redis holds BullMQ's close() (and its disconnect()) back: then the
-      // client is cut directly, so no reconnection timer keeps the process alive after close().
-      if (left === TIMED_OUT || (await within(queue.close(), askMs())) === TIMED_OUT)
-        await forceDisconnect(queue)
-      if (left === TIMED_OUT) return { pending: [], interrupted, pendingUnknown: true }
-      const pending = left
-        .flatMap((job) =>
-          isBatchData(job.data) ? job.data.batch : isDeliveryJob(job.data) ? [job.data] : [],
-        )
-        .slice(0, maxReported)
-      return { pending, interrupted }
+    close(closeOptions: CloseOptions = {}): Promise<QueueCloseReport> {
+      const run = closeOnce(closeOptions)
+      closing ??= run
+      return run
     },
+  }
+
+  async function closeOnce(closeOptions: CloseOptions): Promise<QueueCloseReport> {
+    const timeoutMs = closeWaitMs(closeOptions.timeoutMs, 30_000)
+    // Every step that talks to Redis shares one deadline: with Redis unreachable, BullMQ's commands wait
+    // for a reconnection forever, and a worker told to stop must still stop, about when it was told to.
+    const deadline = Date.now() + timeoutMs
+    const askMs = () => Math.max(deadline - Date.now(), 1_000)
+    // First attempts accepted but still gathering are stored before anything closes.
+    await within(flushAll(), askMs())
+    let interrupted: DeliveryJob[] = []
+    if (worker) {
+      let timer: NodeJS.Timeout | undefined
+      // pause() stops taking jobs and resolves when the running ones are done; close(true) after it does
+      // not wait (a first close() would have, and BullMQ hands a later close(true) the same promise).
+      const finished = await Promise.race([
+        worker.pause().then(() => true),
+        new Promise<false>((resolve) => {
+          timer = setTimeout(() => resolve(false), Math.max(deadline - Date.now(), 0))
+        }),
+      ])
+      clearTimeout(timer)
+      if (!finished) {
+        stopping = true
+        // Every attempt of a batch left unfinished runs again; single attempts are listed as they run.
+        const unfinished = new Map([...active].filter(([id]) => !inRunningBatch(id)))
+        for (const batch of runningBatches.values()) for (const job of batch) unfinished.set(job.id, job)
+        interrupted = [...unfinished.values()]
+      }
+      if ((await within(worker.close(!finished), askMs())) === TIMED_OUT) await forceDisconnect(worker)
+    }
+    const left = await within(
+      queue.getJobs(['waiting', 'delayed', 'prioritized', 'paused'], 0, maxReported - 1),
+      askMs(),
+    )
+    closed = true
+    // A command still waiting for Redis holds BullMQ's close() (and its disconnect()) back: then the
+    // client is cut directly, so no reconnection timer keeps the process alive after close().
+    if (left === TIMED_OUT || (await within(queue.close(), askMs())) === TIMED_OUT)
+      await forceDisconnect(queue)
+    if (left === TIMED_OUT) return { pending: [], interrupted, pendingUnknown: true }
+    const pending = left
+      .flatMap((job) => (isBatchData(job.data) ? job.data.batch : isDeliveryJob(job.data) ? [job.data] : []))
+      .slice(0, maxReported)
+    return { pending, interrupted }
   }
 }
