@@ -1,3 +1,5 @@
+import type { AttemptRecord } from '../types.js'
+
 /** Longest excerpt of a receiver's answer printed on an attempt's line. */
 const MAX_SHOWN = 80
 /** A problem `code` as the Ledgerly receivers send it: `SIGNATURE_MISMATCH`, `IN_PROGRESS`… */
@@ -37,4 +39,17 @@ export function responseReason(excerpt: string | undefined, secrets: readonly st
   if (text === '') return ''
   const shown = text.length > MAX_SHOWN ? `${text.slice(0, MAX_SHOWN - 1)}…` : text
   return ` (receiver: "${shown}")`
+}
+
+/**
+ * An attempt's error for a CLI line: the code and message, then the receiver's reason if it gave one
+ * (`CLIENT_ERROR HTTP 401 (receiver: SIGNATURE_MISMATCH)`). `send` and `worker` print the same line.
+ *
+ * @example
+ * ```ts
+ * say(`attempt ${attempt.attempt}: FAILED permanently ${attemptReason(attempt, [secret])}`)
+ * ```
+ */
+export function attemptReason(attempt: AttemptRecord, secrets: readonly string[]): string {
+  return `${attempt.error?.code} ${attempt.error?.message}${responseReason(attempt.responseExcerpt, secrets)}`
 }

@@ -16,7 +16,7 @@ import {
 import { type Command, secretSpec } from '../command.js'
 import { DELIVERY_FLAGS } from '../delivery-flags.js'
 import { checked } from '../library-messages.js'
-import { responseReason } from '../response-reason.js'
+import { attemptReason } from '../response-reason.js'
 
 const FLAGS = {
   url: { type: 'string', value: 'URL', help: 'the endpoint to deliver to (http or https)', required: true },
@@ -70,9 +70,7 @@ async function sendCommand(argv: string[]): Promise<number> {
 
   const say = (text: string) => process.stdout.write(`${text}\n`)
   const secrets = typeof secret === 'string' ? [secret] : secret
-  /** `CLIENT_ERROR HTTP 401 (receiver: SIGNATURE_MISMATCH)`: the code, and the receiver's reason if it gave one. */
-  const why = (attempt: AttemptRecord) =>
-    `${attempt.error?.code} ${attempt.error?.message}${responseReason(attempt.responseExcerpt, secrets)}`
+  const why = (attempt: AttemptRecord) => attemptReason(attempt, secrets)
   const failures: string[] = []
   dispatcher.on('success', ({ delivery, attempt }) =>
     say(

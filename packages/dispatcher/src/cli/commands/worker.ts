@@ -6,6 +6,7 @@ import { backoffFlag, flags, integerFlag, legacySecret, numberFlag, secretFlag }
 import { type Command, secretSpec } from '../command.js'
 import { DELIVERY_FLAGS } from '../delivery-flags.js'
 import { checked } from '../library-messages.js'
+import { attemptReason } from '../response-reason.js'
 
 /** The defaults of `bullmqQueue` and of the dispatcher, passed explicitly so that help shows them. */
 const FLAGS = {
@@ -88,13 +89,16 @@ async function workerCommand(argv: string[]): Promise<number> {
     dispatcher.on('success', ({ delivery, attempt }) =>
       say(`${delivery.deliveryId} attempt ${attempt.attempt}: delivered (HTTP ${attempt.status})`),
     )
+    const secrets = typeof secret === 'string' ? [secret] : secret
     dispatcher.on('retry', ({ delivery, attempt }) =>
       say(
-        `${delivery.deliveryId} attempt ${attempt.attempt}: ${attempt.error?.code}; retry in ${attempt.retryInMs! / 1000} s`,
+        `${delivery.deliveryId} attempt ${attempt.attempt}: ${attemptReason(attempt, secrets)}; retry in ${attempt.retryInMs! / 1000} s`,
       ),
     )
     dispatcher.on('failure', ({ delivery, attempt }) =>
-      say(`${delivery.deliveryId} attempt ${attempt.attempt}: FAILED permanently ${attempt.error?.code}`),
+      say(
+        `${delivery.deliveryId} attempt ${attempt.attempt}: FAILED permanently ${attemptReason(attempt, secrets)}`,
+      ),
     )
   }
   // The signal handlers go in before the ready line: a supervisor may send SIGTERM as soon as it reads it
