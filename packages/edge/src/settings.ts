@@ -5,13 +5,18 @@ export interface EdgeWebhookOptions extends AdapterOptions {
   /**
    * The TCP peer's address, for `allowedIps`; receives the request and the runtime's extra handler
    * arguments. Default: Deno's `info.remoteAddr` and Bun's `server.requestIP()`; elsewhere none, so set
-   * it — on Cloudflare Workers `(request) => request.headers.get('cf-connecting-ip') ?? undefined`.
+   * it — on Cloudflare Workers `(request) => request.headers.get('cf-connecting-ip')`. No address
+   * (`undefined`, `null`, `''`) with `allowedIps` set and `trustProxy` off is answered 500, not 403: it
+   * is this configuration, not the sender.
    */
-  getClientIp?: (request: Request, ...rest: unknown[]) => string | undefined
+  getClientIp?: ClientIpGetter
 }
 
+/** How {@link EdgeWebhookOptions.getClientIp} finds the peer's address. */
+type ClientIpGetter = (request: Request, ...rest: unknown[]) => string | null | undefined
+
 export interface EdgeSettings extends AdapterSettings {
-  getClientIp: (request: Request, ...rest: unknown[]) => string | undefined
+  getClientIp: ClientIpGetter
 }
 
 interface DenoInfo {

@@ -8,8 +8,10 @@ import {
   clientIp,
   drainBody,
   ForbiddenSourceError,
+  isSourceUnknown,
   readBodyWithLimit,
   SOURCE_REFUSAL_DRAIN,
+  UnknownSourceError,
 } from '@ledgerly/webhooks/http'
 import type { EdgeSettings, EdgeWebhookOptions } from './settings.js'
 import { settingsFor } from './settings.js'
@@ -17,15 +19,24 @@ import { settingsFor } from './settings.js'
 const USED_HINT =
   'verify the request before anything reads its body (request.json(), request.text(), formData()), or pass request.clone()'
 
-/** `allowedIps`: whether the request's source address is let in (an unknown address is not). */
-function isAllowedSource(settings: EdgeSettings, request: Request, rest: unknown[]): boolean {
-  if (!settings.isAllowed) return true
+const GET_CLIENT_IP_HINT =
+  "Pass getClientIp: (request) => request.headers.get('cf-connecting-ip') on Cloudflare Workers (Cloudflare sets that header), or a function returning the peer address your platform gives"
+
+/**
+ * `allowedIps`: why the request's source is not let in, or `undefined` when it is. An address outside the
+ * list (or too few `X-Forwarded-For` hops under `trustProxy`) is the sender's: 403. No address at all with
+ * `trustProxy` off is the receiver's configuration (workerd, Next.js give none): 500, so nothing is lost.
+ */
+function sourceRefusal(settings: EdgeSettings, request: Request, rest: unknown[]): Error | undefined {
+  if (!settings.isAllowed) return undefined
+  const peer = settings.getClientIp(request, ...rest)
+  if (isSourceUnknown(peer, settings.trustProxy)) return new UnknownSourceError(GET_CLIENT_IP_HINT)
   const ip = clientIp(
-    settings.getClientIp(request, ...rest),
+    peer ?? undefined,
     request.headers.get('x-forwarded-for') ?? undefined,
     settings.trustProxy,
   )
-  return ip !== undefined && settings.isAllowed(ip)
+  return ip !== undefined && settings.isAllowed(ip) ? undefined : new ForbiddenSourceError()
 }
 
 /** The verification steps, given validated settings; shared by both public entry points. */
@@ -37,14 +48,15 @@ export async function verifyWith<Events extends EventMap>(
   if (!(request instanceof Request) && typeof (request as Partial<Request>)?.headers?.get !== 'function') {
     throw new TypeError('verifyRequest: pass a Fetch Request')
   }
-  if (!isAllowedSource(settings, request, rest)) {
+  const refusal = sourceRefusal(settings, request, rest)
+  if (refusal) {
     // Drained (1 MiB / 1 s at most, never kept) before refusing, so the sender of a webhook-sized
-    // body reads the 403 rather than a reset; a large upload from a refused address is cut short.
+    // body reads the 403 (or 500) rather than a reset; a large upload from a refused address is cut short.
     if (!request.bodyUsed) {
       const contentLength = request.headers.get('content-length')
       await drainBody(request.body, { ...SOURCE_REFUSAL_DRAIN, contentLength })
     }
-    throw new ForbiddenSourceError()
+    throw refusal
   }
   if (request.bodyUsed) {
     throw new WebhookVerificationError('PAYLOAD_NOT_RAW', 'The request body was already read', USED_HINT)
@@ -63,7 +75,10 @@ export async function verifyWith<Events extends EventMap>(
  * `Content-Length`, 403) is first drained, bounded and never kept, so the sender can read the answer you
  * send. Rejects with a
  * `WebhookVerificationError` (`code`, `status`) — or a `ForbiddenSourceError` (403) when `allowedIps` is
- * set and the source is outside it. Options are validated once per options object: keep it in a constant.
+ * set and the source is outside it. Two other rejections are not the sender's fault: an
+ * `UnknownSourceError` when `allowedIps` is set but there is no address to check (pass `getClientIp`;
+ * answer 500), and a `RequestAbortedError` (`isRequestAbortedError`) when the sender went away mid-body
+ * (nobody is left to answer). Options are validated once per options object: keep it in a constant.
  *
  * @example
  * ```ts

@@ -1,13 +1,18 @@
 import type { EventMap, LedgerlyEvents, VerifiedWebhook } from '@ledgerly/webhooks'
-import { answerFor, inProgressProblem, problem } from '@ledgerly/webhooks/http'
+import { answerFor, inProgressProblem, isRequestAbortedError, problem } from '@ledgerly/webhooks/http'
 import { runOnce } from '@ledgerly/webhooks/idempotency'
+import { responseOf } from './handler-result.js'
 import { type EdgeWebhookOptions, settingsFor } from './settings.js'
 import { verifyWith } from './verify-request.js'
 
 /** What a delivery of an event already handled gets, as from the Express and Hono adapters. */
 const DUPLICATE_BODY = '{"outcome":"duplicate"}'
 
-/** Your code for one verified webhook. Return a `Response`, or nothing for `204 No Content`. */
+/**
+ * Your code for one verified webhook. Return a `Response`, or nothing for `204 No Content`; anything else
+ * is answered `500 INTERNAL_ERROR`. `request` is the runtime's own request, its body already read:
+ * `webhook.raw` holds the verified bytes and `webhook.body` the parsed JSON.
+ */
 export type WebhookHandler<Events extends EventMap, Args extends unknown[]> = (
   webhook: VerifiedWebhook<Events>,
   request: Request,
@@ -22,29 +27,29 @@ class HandlerAnswered5xx extends Error {
   }
 }
 
-/** Carries whatever the handler threw out of runOnce, so it is answered 500 whatever its type. */
+/**
+ * Carries whatever the handler threw (or the `TypeError` for what it returned instead of a Response) out
+ * of runOnce, so it is answered 500 whatever its type.
+ */
 class HandlerThrew extends Error {
   constructor(readonly error: unknown) {
     super('the handler threw')
   }
 }
 
-// Duck-typed: a framework may hand back its own Response class (another realm, an undici copy).
-function isResponse(value: unknown): value is Response {
-  return (
-    value instanceof Response ||
-    (typeof value === 'object' &&
-      value !== null &&
-      typeof (value as Response).status === 'number' &&
-      'headers' in value)
-  )
+/** The empty answer to a sender gone mid-body: nobody reads it; 499 tells it apart in access logs. */
+function clientClosedRequest(): Response {
+  return new Response(null, { status: 499 })
 }
 
 /**
  * Wraps a handler into a Fetch handler `(request, ...runtimeArgs) => Promise<Response>` for Cloudflare
  * Workers, Next.js route handlers, `Deno.serve` and `Bun.serve`. The handler runs only for a verified
- * webhook; a rejection is answered with `application/problem+json` and its status, and an error thrown
- * by the handler becomes 500 `INTERNAL_ERROR` (so Ledgerly retries). With `idempotency`, the handler runs
+ * webhook, with the runtime's own `request` (its body already read: use `webhook.raw` or `webhook.body`); a
+ * rejection is answered with
+ * `application/problem+json` and its status, and an error thrown by the handler (or a return value that
+ * is neither a `Response` nor `undefined`) becomes 500 `INTERNAL_ERROR` (so Ledgerly retries). A sender
+ * gone mid-body gets an empty 499, with no `onError` call. With `idempotency`, the handler runs
  * once per event: a duplicate gets 200, one in progress gets 503 + `Retry-After`, and a handler that
  * throws or answers 5xx releases its claim. Options are validated here, once.
  *
@@ -72,13 +77,13 @@ export function withLedgerlyWebhook<
 
   return async function ledgerlyWebhookHandler(request: Request, ...runtimeArgs: Args): Promise<Response> {
     async function run(webhook: VerifiedWebhook<Events>): Promise<Response> {
-      let response: Awaited<ReturnType<typeof handler>>
       try {
-        response = await handler(webhook, request, ...runtimeArgs)
+        // The runtime's own request, not a copy: Bun's server.requestIP(request) and Workers' request.cf key
+        // on it. Its body was read to verify it; webhook.raw and webhook.body hold it.
+        return responseOf(await handler(webhook, request, ...runtimeArgs))
       } catch (error) {
         throw new HandlerThrew(error)
       }
-      return isResponse(response) ? response : new Response(null, { status: 204 })
     }
     try {
       const webhook = await verifyWith<Events>(settings, request, runtimeArgs)
@@ -98,6 +103,8 @@ export function withLedgerlyWebhook<
       return new Response(answer.body, { status: answer.status, headers: answer.headers })
     } catch (error) {
       if (error instanceof HandlerAnswered5xx) return error.response
+      // Nobody is left to read an answer, and anyone can cause it: no onError, nothing logged.
+      if (isRequestAbortedError(error)) return clientClosedRequest()
       // The handler's own failure is always 500, whatever it threw: a 4xx would end Ledgerly's retries.
       const answer =
         error instanceof HandlerThrew

@@ -1,6 +1,12 @@
 import { sign } from '@ledgerly/webhooks'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { chunkedUpload, fetchUpload, sizedUpload, type UploadOutcome } from './support/raw-upload.js'
+import {
+  abandonedUpload,
+  chunkedUpload,
+  fetchUpload,
+  sizedUpload,
+  type UploadOutcome,
+} from './support/raw-upload.js'
 import { type RunningRuntime, type RuntimeName, startRuntime } from './support/runtimes.js'
 
 const SECRET = 'ledgerly-runtime-test-secret'
@@ -12,6 +18,29 @@ const RUNTIMES: Array<[RuntimeName, 'node' | 'web']> = [
   ['bun', 'node'],
   ['node', 'node'],
 ]
+
+/** Whether the runtime gives the handler the peer's address (Deno's info, Bun's server); workerd and node:http don't. */
+const GIVES_ADDRESS: Record<RuntimeName, boolean> = { workerd: false, deno: true, bun: true, node: false }
+
+/** Uploads cut short: the sender closes the socket after part of the body. */
+const ABANDONED: Array<[string, { declared?: number; sent: number }]> = [
+  ['Content-Length 900, 300 bytes sent', { declared: 900, sent: 300 }],
+  ['chunked, one 300-byte chunk sent', { sent: 300 }],
+]
+
+/** Waits until the runtime printed `ANSWERED <status>` after `from`, then a little for its stderr. */
+async function answeredStatus(runtime: RunningRuntime, from: number): Promise<number | undefined> {
+  const deadline = Date.now() + 10_000
+  while (Date.now() < deadline) {
+    const match = /ANSWERED (\d+)/.exec(runtime.output().slice(from))
+    if (match) {
+      await new Promise((resolve) => setTimeout(resolve, 200))
+      return Number(match[1])
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+  return undefined
+}
 
 const MiB = 1024 * 1024
 /** A refused upload's reset is a race: each case uploads this many times and every one must be answered. */
@@ -100,6 +129,47 @@ describe.each(RUNTIMES)('withLedgerlyWebhook inside a real %s process', (name, b
       expect(again.status, `the next request: ${again.error}`).toBe(200)
     },
     60_000,
+  )
+
+  it("handler returning problemFor()'s { status, headers, body } → 500 INTERNAL_ERROR problem+json, not the runtime's own answer", async () => {
+    const headers = await sign(BODY, { secret: SECRET })
+    const response = await fetch(`${runtime.url}/not-a-response`, { method: 'POST', headers, body: BODY })
+    expect(response.status).toBe(500)
+    expect(response.headers.get('content-type')).toBe('application/problem+json')
+    expect(await response.json()).toMatchObject({ code: 'INTERNAL_ERROR', status: 500 })
+  })
+
+  it("handler → the runtime's own request (Bun's requestIP works, Workers' cf kept) and webhook.raw = the bytes", async () => {
+    const headers = await sign(BODY, { secret: SECRET })
+    const response = await fetch(`${runtime.url}/same-request`, { method: 'POST', headers, body: BODY })
+    expect(response.status).toBe(200)
+    expect(await response.json()).toEqual({
+      same: true,
+      raw: BODY,
+      cf: name === 'workerd' ? 'object' : 'undefined',
+      requestIP: name === 'bun' ? true : 'n/a',
+    })
+  })
+
+  it(`allowedIps without getClientIp → ${GIVES_ADDRESS[name] ? '403 FORBIDDEN_SOURCE (127.0.0.1 is checked)' : '500 INTERNAL_ERROR (no address to check: configuration)'}`, async () => {
+    const headers = await sign(BODY, { secret: SECRET })
+    const response = await fetch(`${runtime.url}/runtime-address`, { method: 'POST', headers, body: BODY })
+    const [status, code] = GIVES_ADDRESS[name] ? [403, 'FORBIDDEN_SOURCE'] : [500, 'INTERNAL_ERROR']
+    expect(response.status).toBe(status)
+    expect(await response.json()).toMatchObject({ code })
+  })
+
+  it.each(ABANDONED)(
+    'upload cut short (%s, then the socket closes) → 499, nothing on console.error, and the process keeps serving',
+    async (_name, upload) => {
+      const from = runtime.output().length
+      await abandonedUpload(`${runtime.url}/logged`, await sign(BODY, { secret: SECRET }), upload)
+      expect(await answeredStatus(runtime, from), runtime.output().slice(from)).toBe(499)
+      expect(runtime.output().slice(from)).not.toContain('@ledgerly/webhooks: answered')
+      const again = await fetchUpload(runtime.url, await sign(BODY, { secret: SECRET }), BODY)
+      expect(again.status).toBe(200)
+    },
+    20_000,
   )
 
   it('chunked body (no Content-Length) far over maxBodyBytes → 413, and the process keeps serving', async () => {

@@ -1,8 +1,8 @@
 // The adapter-neutral bad-inputs table shared with the Hono adapter's tests.
 import { BODY, DIGEST, NOW_MS, requestFor, SECRET, T, wireCases } from '@ledgerly/test-support/wire-cases'
 import { WebhookVerificationError } from '@ledgerly/webhooks'
-import { ForbiddenSourceError } from '@ledgerly/webhooks/http'
-import { describe, expect, it } from 'vitest'
+import { ForbiddenSourceError, isForbiddenSourceError } from '@ledgerly/webhooks/http'
+import { describe, expect, it, vi } from 'vitest'
 import { type EdgeWebhookOptions, verifyRequest, withLedgerlyWebhook } from '../src/index.js'
 
 const URL = 'http://localhost/webhooks'
@@ -21,6 +21,8 @@ function handlerWith(options: Partial<EdgeWebhookOptions> = {}) {
 }
 
 const MiB = 1024 * 1024
+/** `allowedIps` with a peer address outside it: refused with 403. */
+const OUTSIDE: Partial<EdgeWebhookOptions> = { allowedIps: ['10.0.0.0/8'], getClientIp: () => '192.0.2.1' }
 
 /** A body of 1 KiB chunks (1 MiB when endless) pulled only on demand, counting what was pulled. */
 function countedBody(chunks: number | undefined) {
@@ -74,20 +76,12 @@ describe('withLedgerlyWebhook', () => {
       0,
       true,
     ],
-    ['a source outside allowedIps', { allowedIps: ['10.0.0.0/8'] }, '4096', 4, 403, 4, false],
+    ['a source outside allowedIps', OUTSIDE, '4096', 4, 403, 4, false],
     // A refused source gets the smaller budget (SOURCE_REFUSAL_DRAIN): 1 MiB or 1 s.
-    [
-      'a source outside allowedIps, endless body',
-      { allowedIps: ['10.0.0.0/8'] },
-      '',
-      undefined,
-      403,
-      2,
-      true,
-    ],
+    ['a source outside allowedIps, endless body', OUTSIDE, '', undefined, 403, 2, true],
     [
       'a source outside allowedIps, Content-Length over 1 MiB',
-      { allowedIps: ['10.0.0.0/8'] },
+      OUTSIDE,
       `${2 * MiB}`,
       undefined,
       403,
@@ -212,50 +206,101 @@ describe('withLedgerlyWebhook', () => {
     expect(await response.json()).toEqual({ name: 'prod', id: 7 })
   })
 
-  it.each<[string, Partial<EdgeWebhookOptions>, unknown[], Array<[string, string]>, number]>([
-    ['no address known', {}, [], [], 403],
-    ['getClientIp inside', { getClientIp: () => '10.0.0.1' }, [], [], 200],
-    ['getClientIp outside', { getClientIp: () => '192.0.2.1' }, [], [], 403],
-    ['Deno info.remoteAddr inside', {}, [{ remoteAddr: { hostname: '10.9.9.9' } }], [], 200],
-    ['Bun server.requestIP outside', {}, [{ requestIP: () => ({ address: '192.0.2.1' }) }], [], 403],
+  // No address to check (the runtime gives none, getClientIp finds none, trustProxy off) is the receiver's
+  // configuration, not the sender's fault: 500, so Ledgerly keeps the webhook. A 403 would drop it for good.
+  // name, status, options, runtime arguments, extra headers
+  it.each<[string, number, Partial<EdgeWebhookOptions>, unknown[], Array<[string, string]>]>([
+    ['no address known (workerd without getClientIp)', 500, {}, [], []],
+    ['no address known (Next.js route context)', 500, {}, [{ params: Promise.resolve({}) }], []],
+    ['Bun server.requestIP gives null', 500, {}, [{ requestIP: () => null }], []],
+    [
+      'getClientIp finds no cf-connecting-ip (null)',
+      500,
+      { getClientIp: (r) => r.headers.get('cf-connecting-ip') },
+      [],
+      [],
+    ],
+    ['getClientIp gives ""', 500, { getClientIp: () => '' }, [], []],
+    [
+      'no address known, trustProxy 1, X-Forwarded-For inside',
+      200,
+      { trustProxy: 1 },
+      [],
+      [['x-forwarded-for', '10.0.0.1']],
+    ],
+    ['no address known, trustProxy 1, no X-Forwarded-For', 403, { trustProxy: 1 }, [], []],
+    [
+      'no address known, trustProxy 2, one X-Forwarded-For entry',
+      403,
+      { trustProxy: 2 },
+      [],
+      [['x-forwarded-for', '10.0.0.1']],
+    ],
+    ['getClientIp inside', 200, { getClientIp: () => '10.0.0.1' }, [], []],
+    ['getClientIp outside', 403, { getClientIp: () => '192.0.2.1' }, [], []],
+    ['Deno info.remoteAddr inside', 200, {}, [{ remoteAddr: { hostname: '10.9.9.9' } }], []],
+    ['Bun server.requestIP outside', 403, {}, [{ requestIP: () => ({ address: '192.0.2.1' }) }], []],
     [
       'Bun server.requestIP, IPv4-mapped inside',
+      200,
       {},
       [{ requestIP: () => ({ address: '::ffff:10.0.0.2' }) }],
       [],
-      200,
     ],
     [
       'cf-connecting-ip via getClientIp',
-      { getClientIp: (r) => r.headers.get('cf-connecting-ip') ?? undefined },
+      200,
+      { getClientIp: (r) => r.headers.get('cf-connecting-ip') },
       [],
       [['cf-connecting-ip', '10.1.1.1']],
-      200,
     ],
     [
       'X-Forwarded-For without trustProxy',
+      403,
       { getClientIp: () => '192.0.2.1' },
       [],
       [['x-forwarded-for', '10.0.0.1']],
-      403,
     ],
     [
       'X-Forwarded-For with trustProxy',
+      200,
       { getClientIp: () => '192.0.2.1', trustProxy: true },
       [],
       [['x-forwarded-for', '10.0.0.1']],
-      200,
     ],
-  ])('allowedIps ["10.0.0.0/8"], %s → %i', async (_name, options, args, extra, status) => {
-    const { handle, calls } = handlerWith({ allowedIps: ['10.0.0.0/8'], ...options })
+  ])('allowedIps ["10.0.0.0/8"], %s → %i', async (_name, status, options, args, extra) => {
+    const seen: unknown[] = []
+    const { handle, calls } = handlerWith({
+      allowedIps: ['10.0.0.0/8'],
+      onError: (error) => void seen.push(error),
+      ...options,
+    })
     const response = await (handle as (r: Request, ...a: unknown[]) => Promise<Response>)(
       requestFor(URL, { headers: [...SIGNED, ...extra], body: BODY }),
       ...args,
     )
     expect(response.status).toBe(status)
-    if (status === 403) {
-      expect(await problemOf(response)).toMatchObject({ code: 'FORBIDDEN_SOURCE' })
-      expect(calls).toEqual([])
+    if (status === 403) expect(await problemOf(response)).toMatchObject({ code: 'FORBIDDEN_SOURCE' })
+    if (status === 500) {
+      expect(await problemOf(response)).toMatchObject({ code: 'INTERNAL_ERROR' })
+      expect((seen[0] as Error).message).toMatch(/getClientIp/)
+    }
+    if (status !== 200) expect(calls).toEqual([])
+  })
+
+  it('allowedIps, no address known, no onError → 500, logged with console.error: how to pass getClientIp or trustProxy', async () => {
+    const log = vi.spyOn(console, 'error').mockImplementation(() => {})
+    try {
+      const { handle } = handlerWith({ allowedIps: ['10.0.0.0/8'] })
+      const response = await handle(requestFor(URL, { headers: SIGNED, body: BODY }))
+      expect(response.status).toBe(500)
+      expect(log).toHaveBeenCalledTimes(1)
+      const message = (log.mock.calls[0]![1] as Error).message
+      expect(message).toMatch(/allowedIps/)
+      expect(message).toContain("getClientIp: (request) => request.headers.get('cf-connecting-ip')")
+      expect(message).toMatch(/trustProxy/)
+    } finally {
+      log.mockRestore()
     }
   })
 
@@ -298,6 +343,16 @@ describe('verifyRequest', () => {
     await verifyRequest(requestFor(URL, { headers: SIGNED, body: BODY }), counted)
     await verifyRequest(requestFor(URL, { headers: SIGNED, body: BODY }), counted)
     expect(clockReads).toBe(1)
+  })
+
+  it('allowedIps, no address known → rejects with an Error that is not a 403 (the runtime answers 500)', async () => {
+    const refused = await verifyRequest(requestFor(URL, { headers: SIGNED, body: BODY }), {
+      ...options,
+      allowedIps: ['10.0.0.0/8'],
+    }).catch((error: unknown) => error)
+    expect(refused).toBeInstanceOf(Error)
+    expect(isForbiddenSourceError(refused)).toBe(false)
+    expect((refused as Error).message).toMatch(/getClientIp/)
   })
 
   it('bad options → throws synchronously', () => {

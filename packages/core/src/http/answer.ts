@@ -1,6 +1,7 @@
 import { isWebhookVerificationError } from '../errors.js'
 import type { AdapterErrorHook } from './adapter-options.js'
 import { type ProblemResponse, problemFor, problem as problemOf } from './problem.js'
+import { isRequestAbortedError } from './request-aborted.js'
 
 function isProblemResponse(value: unknown): value is ProblemResponse {
   if (typeof value !== 'object' || value === null) return false
@@ -20,7 +21,8 @@ function isProblemResponse(value: unknown): value is ProblemResponse {
  * Without an `onError` hook, a 5xx answer is written to `console.error` with the error (and its stack): it is
  * the receiver's own failure (a handler that threw, a body parser mounted first, a clock in seconds), and the
  * problem+json the sender gets is all anyone would see otherwise. 4xx answers are the client's mistake or a
- * forgery; they are not logged by default, so nobody can flood the logs.
+ * forgery; they are not logged by default, so nobody can flood the logs. Neither is a `RequestAbortedError`
+ * (a sender gone mid-body), whatever answer it is given: anyone can cause one without a signature.
  */
 function reportServerError(error: unknown, problem: ProblemResponse): void {
   const code = isWebhookVerificationError(error) ? error.code : 'INTERNAL_ERROR'
@@ -33,7 +35,8 @@ function reportServerError(error: unknown, problem: ProblemResponse): void {
 /**
  * The answer an adapter sends for a caught error: {@link problemFor} (or `answer`, when the adapter knows
  * better than the error's type), then the app's `onError` hook, which may replace it. With no hook, a 5xx
- * answer is logged with `console.error` (the error and its stack); a 4xx is not. A hook that throws,
+ * answer is logged with `console.error` (the error and its stack); a 4xx is not, nor a
+ * {@link RequestAbortedError} (adapters answer that one with an empty 499 themselves). A hook that throws,
  * or returns something that is not a `ProblemResponse`, cannot take the server down: a throw becomes 500
  * `INTERNAL_ERROR`, anything else keeps the default answer.
  *
@@ -55,7 +58,7 @@ export async function answerFor(
 ): Promise<ProblemResponse> {
   const problem = answer ?? problemFor(error)
   if (!onError) {
-    if (problem.status >= 500) reportServerError(error, problem)
+    if (problem.status >= 500 && !isRequestAbortedError(error)) reportServerError(error, problem)
     return problem
   }
   try {

@@ -12,6 +12,12 @@ function withoutPort(entry: string): string {
   return entry
 }
 
+/** How many proxies' `X-Forwarded-For` entries to trust: 0 when the TCP peer is the client. */
+export function proxyHops(trustProxy: boolean | number): number {
+  const hops = trustProxy === true ? 1 : trustProxy === false ? 0 : trustProxy
+  return Number.isInteger(hops) && hops > 0 ? hops : 0
+}
+
 /**
  * The address to check against `allowedIps`.
  *
@@ -20,6 +26,9 @@ function withoutPort(entry: string): string {
  * - `trustProxy: N` (a whole number ≥ 1): you run N proxies in front of the app; each appends the address
  *   it saw, so the client is the N-th entry from the right. `true` means `1`. Fewer than N entries (or no
  *   header) gives `undefined`, which an allowlist refuses: the request did not come through your proxies.
+ *
+ * Under `trustProxy: false` with no socket address there is nothing to check at all: see
+ * `isSourceUnknown`, which adapters answer 500 rather than refusing the sender.
  *
  * @example
  * ```ts
@@ -33,8 +42,8 @@ export function clientIp(
   forwardedFor: string | undefined,
   trustProxy: boolean | number,
 ): string | undefined {
-  const hops = trustProxy === true ? 1 : trustProxy === false ? 0 : trustProxy
-  if (!Number.isInteger(hops) || hops <= 0) return socketAddress
+  const hops = proxyHops(trustProxy)
+  if (hops === 0) return socketAddress
   if (typeof forwardedFor !== 'string' || forwardedFor.length > MAX_FORWARDED_FOR_LENGTH) return undefined
   const entries = forwardedFor.split(',')
   if (entries.length < hops) return undefined

@@ -1,7 +1,7 @@
 /**
  * `@ledgerly/webhooks/http`: what every adapter (Express, Hono, edge) shares — option validation,
- * `application/problem+json` answers, the source-address allowlist, a size-limited body reader and a
- * bounded drain for answering without the body.
+ * `application/problem+json` answers, the source-address allowlist, a size-limited body reader (and
+ * the error it gives when the sender goes away mid-body) and a bounded drain for answering without the body.
  * No `node:` import, so it runs on edge runtimes too.
  *
  * @module
@@ -30,3 +30,5 @@ export {
 } from './problem.js'
 export { payloadTooLarge, readBodyWithLimit } from './read-body.js'
 export { type NodeBodyCallbacks, type NodeBodyStream, readNodeBody } from './read-node-body.js'
+export { isRequestAbortedError, RequestAbortedError } from './request-aborted.js'
+export { isSourceUnknown, UnknownSourceError } from './unknown-source.js'

@@ -2,6 +2,7 @@ import { concatInto } from '../bytes.js'
 import { WebhookVerificationError } from '../errors.js'
 import { declaredLength } from './content-length.js'
 import { drainBody, drainReader } from './drain-body.js'
+import { RequestAbortedError } from './request-aborted.js'
 
 /**
  * The `PAYLOAD_TOO_LARGE` error every adapter answers 413 with: the size when it is known (a
@@ -23,7 +24,8 @@ export function payloadTooLarge(limit: number, size?: number): WebhookVerificati
 
 /**
  * The chunks of the whole body, or `undefined` as soon as they pass `limit`. Returning drops every chunk
- * read so far, so none is kept while the rest of a refused upload drains.
+ * read so far, so none is kept while the rest of a refused upload drains. A failing `read()` is the
+ * sender going away mid-body (the only way a runtime's request stream fails): a {@link RequestAbortedError}.
  */
 async function collectWithin(
   reader: ReadableStreamDefaultReader<Uint8Array>,
@@ -31,12 +33,17 @@ async function collectWithin(
 ): Promise<{ chunks: Uint8Array[]; total: number } | undefined> {
   const chunks: Uint8Array[] = []
   let total = 0
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) return { chunks, total }
-    total += value.byteLength
-    if (total > limit) return undefined
-    chunks.push(value)
+  // One try around the loop, not one per read: no extra await per chunk.
+  try {
+    for (;;) {
+      const { done, value } = await reader.read()
+      if (done) return { chunks, total }
+      total += value.byteLength
+      if (total > limit) return undefined
+      chunks.push(value)
+    }
+  } catch (cause) {
+    throw new RequestAbortedError({ cause })
   }
 }
 
@@ -45,7 +52,9 @@ async function collectWithin(
  * `limit` bytes — before the rest is buffered, with or without `Content-Length`. A `Content-Length` above
  * the limit is refused without keeping a byte. Before the refusal, what the sender still sends is read and
  * dropped ({@link drainBody}: up to 16 MiB or 2 s, never kept), so the sender reads the 413 rather than a
- * reset; a body declared or found larger than that is cancelled.
+ * reset; a body declared or found larger than that is cancelled. A body stream that fails before its end
+ * (the sender closed the connection) rejects with a {@link RequestAbortedError}, its `cause` the
+ * runtime's error.
  *
  * @example
  * ```ts

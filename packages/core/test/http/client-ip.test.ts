@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { clientIp } from '../../src/http/index.js'
+import { clientIp, isSourceUnknown, problemFor, UnknownSourceError } from '../../src/http/index.js'
 
 describe('clientIp', () => {
   it.each<[string | undefined, string | undefined, boolean | number, string | undefined]>([
@@ -21,5 +21,31 @@ describe('clientIp', () => {
     ['10.0.0.2', `${'1.1.1.1,'.repeat(1000)}2.2.2.2`, 1, undefined],
   ])('clientIp(%j, %j, %j) → %j', (socket, forwarded, trust, expected) => {
     expect(clientIp(socket, forwarded, trust)).toBe(expected)
+  })
+})
+
+describe('isSourceUnknown', () => {
+  it.each<[string | null | undefined, boolean | number, boolean]>([
+    [undefined, false, true],
+    [null, false, true],
+    ['', false, true],
+    [undefined, 0, true],
+    ['10.0.0.2', false, false],
+    // Under trustProxy the address comes from X-Forwarded-For: too few entries is a refusal (403), not this.
+    [undefined, true, false],
+    [undefined, 2, false],
+  ])('isSourceUnknown(%j, %j) → %j', (socket, trust, expected) => {
+    expect(isSourceUnknown(socket, trust)).toBe(expected)
+  })
+})
+
+describe('UnknownSourceError', () => {
+  it('new UnknownSourceError(how to fix) → an Error that names allowedIps, the fix and trustProxy, answered 500', () => {
+    const error = new UnknownSourceError("pass getClientIp: (c) => c.req.header('cf-connecting-ip')")
+    expect(error).toBeInstanceOf(Error)
+    expect(error.name).toBe('UnknownSourceError')
+    expect(error.message).toMatch(/allowedIps/)
+    expect(error.message).toContain("(c) => c.req.header('cf-connecting-ip')")
+    expect(problemFor(error).status).toBe(500)
   })
 })

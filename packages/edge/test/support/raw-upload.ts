@@ -105,3 +105,34 @@ export async function fetchUpload(
     return { status: 0, text: '', error: cause?.code ?? cause?.message ?? String(error) }
   }
 }
+
+/**
+ * Starts an upload over a raw socket and walks away mid-body: sends the head (`Content-Length: declared`,
+ * or chunked), `sent` bytes of body, then closes the socket after `closeAfterMs`. Resolves once closed.
+ */
+export function abandonedUpload(
+  url: string,
+  headers: Record<string, string>,
+  { declared, sent, closeAfterMs = 100 }: { declared?: number; sent: number; closeAfterMs?: number },
+): Promise<void> {
+  const { hostname, port, pathname } = new URL(url)
+  const framing = declared === undefined ? 'transfer-encoding: chunked' : `content-length: ${declared}`
+  const part = Buffer.alloc(sent, 0x20)
+  const body =
+    declared === undefined
+      ? Buffer.concat([Buffer.from(`${sent.toString(16)}\r\n`), part, Buffer.from('\r\n')])
+      : part
+  return new Promise(function walkAway(resolve) {
+    const socket = connect(Number(port), hostname)
+    socket.on('error', function ignore() {})
+    socket.on('close', () => resolve())
+    socket.on('connect', function sendPart() {
+      const head = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`)
+      socket.write(
+        `POST ${pathname} HTTP/1.1\r\nhost: ${hostname}:${port}\r\n${framing}\r\n${head.join('')}\r\n`,
+      )
+      socket.write(body)
+      setTimeout(() => socket.destroy(), closeAfterMs)
+    })
+  })
+}

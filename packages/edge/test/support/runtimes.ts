@@ -84,6 +84,8 @@ const worker :Workerd.Worker = (
 
 export interface RunningRuntime {
   url: string
+  /** Everything the process printed so far (stdout and stderr). */
+  output(): string
   stop(): Promise<void>
 }
 
@@ -158,7 +160,7 @@ export async function startRuntime(name: RuntimeName, secret: string): Promise<R
     }
     const url = `http://127.0.0.1:${port}/webhooks`
     await waitUntilServing(url, child, () => output)
-    return { url, stop }
+    return { url, output: () => output, stop }
   } catch (error) {
     await stop()
     throw error
