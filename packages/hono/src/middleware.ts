@@ -1,16 +1,20 @@
 import type { EventMap, LedgerlyEvents, VerifiedWebhook } from '@ledgerly/webhooks'
 import {
   type AdapterOptions,
+  type AdapterSettings,
   answerFor,
   clientIp,
   drainBody,
   ForbiddenSourceError,
+  isRequestAbortedError,
+  isSourceUnknown,
   SOURCE_REFUSAL_DRAIN,
+  UnknownSourceError,
   validateAdapterOptions,
 } from '@ledgerly/webhooks/http'
 import type { Context, MiddlewareHandler } from 'hono'
 import { socketAddress } from './client-address.js'
-import { RequestAbortedError, untouchedIncoming } from './node-body.js'
+import { untouchedIncoming } from './node-body.js'
 import { readRawBody } from './raw-body.js'
 import { nextOnce } from './run-idempotent.js'
 
@@ -19,6 +23,7 @@ export interface HonoWebhookOptions extends AdapterOptions {
   /**
    * Where the TCP peer's address comes from, for `allowedIps`. Default: read from `c.env` on
    * `@hono/node-server`, Bun and Deno. On Cloudflare Workers use `(c) => c.req.header('cf-connecting-ip')`.
+   * No address with `allowedIps` set and `trustProxy` off is answered 500 (this configuration), not 403.
    */
   getClientIp?: (c: Context) => string | undefined
 }
@@ -28,20 +33,39 @@ export interface LedgerlyVariables<Events extends EventMap = LedgerlyEvents> {
   Variables: { ledgerly: VerifiedWebhook<Events> }
 }
 
+const GET_CLIENT_IP_HINT =
+  "Pass getClientIp: (c) => c.req.header('cf-connecting-ip') on Cloudflare Workers (Cloudflare sets that header), or a function returning the peer address your runtime gives"
+
 /**
- * Answers a request from outside `allowedIps` (403) only after reading and dropping its body, bounded by
- * `drainBody`'s budget: a runtime that closes the connection with the upload unread (workerd) makes a
- * sender still writing see EPIPE instead of the 403, and retry. On `@hono/node-server`, an untouched Node
- * request is left alone: node-server drains unread bodies itself after answering.
+ * `allowedIps`: why the request's source is not let in, or `undefined` when it is. An address outside the
+ * list (or too few `X-Forwarded-For` hops under `trustProxy`) is the sender's: 403. No address at all with
+ * `trustProxy` off is the receiver's configuration (Workers without `getClientIp`): 500, so nothing is lost.
  */
-async function refuseSource(c: Context): Promise<never> {
+function sourceRefusal(
+  c: Context,
+  peer: string | undefined,
+  { isAllowed, trustProxy }: AdapterSettings,
+): Error | undefined {
+  if (!isAllowed) return undefined
+  if (isSourceUnknown(peer, trustProxy)) return new UnknownSourceError(GET_CLIENT_IP_HINT)
+  const ip = clientIp(peer, c.req.header('x-forwarded-for'), trustProxy)
+  return ip !== undefined && isAllowed(ip) ? undefined : new ForbiddenSourceError()
+}
+
+/**
+ * Answers a refused source (403, or 500 for no address) only after reading and dropping its body, bounded
+ * by `drainBody`'s budget: a runtime that closes the connection with the upload unread (workerd) makes a
+ * sender still writing see EPIPE instead of the answer, and retry. On `@hono/node-server`, an untouched
+ * Node request is left alone: node-server drains unread bodies itself after answering.
+ */
+async function refuseSource(c: Context, refusal: Error): Promise<never> {
   if (!untouchedIncoming(c.env, c.req.raw) && !c.req.raw.bodyUsed) {
     await drainBody(c.req.raw.body, {
       ...SOURCE_REFUSAL_DRAIN,
       contentLength: c.req.header('content-length'),
     })
   }
-  throw new ForbiddenSourceError()
+  throw refusal
 }
 
 /**
@@ -69,7 +93,7 @@ export function ledgerlyWebhook<Events extends EventMap = LedgerlyEvents>(
   options: HonoWebhookOptions,
 ): MiddlewareHandler<LedgerlyVariables<Events>> {
   const settings = validateAdapterOptions(options, 'ledgerlyWebhook')
-  const { verifier, maxBodyBytes, isAllowed, trustProxy, onError, idempotency } = settings
+  const { verifier, maxBodyBytes, isAllowed, onError, idempotency } = settings
   const getClientIp = options.getClientIp ?? socketAddress
   if (typeof getClientIp !== 'function')
     throw new TypeError('ledgerlyWebhook: "getClientIp" must be a function')
@@ -77,11 +101,11 @@ export function ledgerlyWebhook<Events extends EventMap = LedgerlyEvents>(
   return async function ledgerlyWebhookMiddleware(c, next) {
     try {
       if (isAllowed) {
-        const ip = clientIp(getClientIp(c), c.req.header('x-forwarded-for'), trustProxy)
-        if (ip === undefined || !isAllowed(ip)) await refuseSource(c)
+        const refusal = sourceRefusal(c, getClientIp(c), settings)
+        if (refusal) await refuseSource(c, refusal)
       }
       const incoming = untouchedIncoming(c.env, c.req.raw)
-      const payload = await readRawBody(c.req, maxBodyBytes, incoming)
+      const payload = await readRawBody(c, maxBodyBytes, incoming)
       const webhook = (await verifier.verify({
         payload,
         // Node's flat rawHeaders when available: c.req.raw.headers would build a Headers object per request.
@@ -91,8 +115,9 @@ export function ledgerlyWebhook<Events extends EventMap = LedgerlyEvents>(
       if (!idempotency) return void (await next())
       return await nextOnce(c, next, webhook as VerifiedWebhook, idempotency)
     } catch (error) {
-      // Nobody is left to read an answer: 499 (nginx's "client closed request") for access logs, no onError.
-      if (error instanceof RequestAbortedError) return c.body(null, 499 as 400)
+      // Nobody is left to read an answer (Node's stream, or the Fetch body on Bun, Deno, Workers, failed
+      // mid-body): 499 (nginx's "client closed request") for access logs, no onError, nothing logged.
+      if (isRequestAbortedError(error)) return c.body(null, 499 as 400)
       const answer = await answerFor(error, onError)
       return c.body(answer.body, answer.status as 400, answer.headers)
     }

@@ -1,15 +1,4 @@
-import { concatInto, type NodeBodyStream, readNodeBody } from '@ledgerly/webhooks/http'
-
-/**
- * The client went away before the body was complete (Node's stream said so): there is nobody left to
- * answer and nothing to report, as in the Express adapter.
- */
-export class RequestAbortedError extends Error {
-  constructor() {
-    super('The client closed the connection before the webhook body was complete')
-    this.name = 'RequestAbortedError'
-  }
-}
+import { concatInto, type NodeBodyStream, RequestAbortedError, readNodeBody } from '@ledgerly/webhooks/http'
 
 /** What this reads of Node's `IncomingMessage`, which `@hono/node-server` passes as `c.env.incoming`. */
 export interface NodeIncoming extends NodeBodyStream {
@@ -25,17 +14,27 @@ interface BufferLike {
 }
 
 /**
- * Node's request under `@hono/node-server` (`c.env.incoming`, or `c.env.server.incoming`) when nothing has
- * touched its body yet, so the middleware may read it directly; `undefined` on every other runtime, once
- * anything started reading the stream, or once node-server built its Fetch `Request` (see
- * {@link requestNotBuilt}): the body is then read from `c.req.raw`, the one copy everyone else sees.
+ * Node's request under `@hono/node-server` (`c.env.incoming`, or `c.env.server.incoming`), whether or not
+ * anything has touched it; `undefined` on every other runtime (Bun's `c.env` is its server, Deno's its
+ * connection info, Workers' the bindings, `app.request()`'s whatever the test passed).
  */
-export function untouchedIncoming(env: unknown, raw: Request): NodeIncoming | undefined {
+export function nodeServerIncoming(env: unknown): NodeIncoming | undefined {
   if (typeof env !== 'object' || env === null) return undefined
   const bindings = (env as { server?: unknown }).server ?? env
   const incoming = (bindings as { incoming?: unknown }).incoming as NodeIncoming | undefined
   if (typeof incoming !== 'object' || incoming === null || typeof incoming.on !== 'function') return undefined
-  if (!Array.isArray(incoming.rawHeaders) || !nodeBuffer()) return undefined
+  return Array.isArray(incoming.rawHeaders) ? incoming : undefined
+}
+
+/**
+ * Node's request under `@hono/node-server` ({@link nodeServerIncoming}) when nothing has touched its body
+ * yet, so the middleware may read it directly; `undefined` on every other runtime, once anything started
+ * reading the stream, or once node-server built its Fetch `Request` (see {@link requestNotBuilt}): the body
+ * is then read from `c.req.raw`, the one copy everyone else sees.
+ */
+export function untouchedIncoming(env: unknown, raw: Request): NodeIncoming | undefined {
+  const incoming = nodeServerIncoming(env)
+  if (!incoming || !nodeBuffer()) return undefined
   // null: nobody has read or piped it (node-server's Request would have, through Readable.toWeb).
   if (incoming.readableFlowing !== null || incoming.readableEnded) return undefined
   return requestNotBuilt(raw, incoming) ? incoming : undefined
@@ -85,6 +84,8 @@ export function readIncomingBody(incoming: NodeIncoming, limit: number): Promise
           resolve(bytes)
         },
         tooLarge: reject,
+        // The client went away before the body was complete (Node's stream said so): the same error the
+        // Fetch path's reader gives, answered the same way (empty 499, nothing reported).
         aborted: () => reject(new RequestAbortedError()),
       },
       // A Buffer with a block of its own (Buffer.concat would take a small one from Node's shared pool),

@@ -1,7 +1,7 @@
 import { WebhookVerificationError } from '@ledgerly/webhooks'
 import { payloadTooLarge, readBodyWithLimit } from '@ledgerly/webhooks/http'
-import type { HonoRequest } from 'hono'
-import { type NodeIncoming, readIncomingBody } from './node-body.js'
+import type { Context, HonoRequest } from 'hono'
+import { type NodeIncoming, nodeServerIncoming, readIncomingBody } from './node-body.js'
 
 // Hono caches a body it has read under the method that read it. `arrayBuffer` and `blob` are the exact
 // bytes; `text` (what `c.req.json()` and `c.req.text()` cache) went through a lossy UTF-8 decode, and
@@ -41,9 +41,26 @@ function exactBuffer(bytes: Uint8Array): ArrayBuffer {
 }
 
 /**
- * Puts the body back on `c.req.raw`, as Hono's own `bodyLimit()` does: reading the Fetch body used up its
- * one stream, and a handler that calls `c.req.raw.text()` or `.arrayBuffer()`, or passes `c.req.raw` on,
- * must still get the exact bytes. (A GET or HEAD `Request` cannot carry a body; it never had one here.)
+ * Whether the bytes go back on `c.req.raw` ({@link refillRaw}) once the middleware has read them from it or
+ * from Hono's cache: only on `@hono/node-server`, found by its Node request in `c.env` whether or not that
+ * was touched. There a handler's `c.req.raw.text()` would otherwise get a used body, and nothing depends on
+ * which object `c.req.raw` is (node-server's `getConnInfo()` reads `c.env.incoming.socket`).
+ *
+ * Everywhere else (Bun, Deno, Workers, `app.request()`) `c.req.raw` stays the very `Request` the runtime
+ * gave, its body used: a copy would break what knows the request by identity. Bun's
+ * `server.requestIP(request)`, which `getConnInfo(c)` from 'hono/bun' calls with `c.req.raw`, only knows the
+ * `Request` Bun created and returns `null` for any other. The handler reads the body with `c.req.json()`,
+ * `text()`, `arrayBuffer()` or `blob()`, which Hono's body cache answers with the exact bytes.
+ */
+function refillsRaw(env: unknown): boolean {
+  return nodeServerIncoming(env) !== undefined
+}
+
+/**
+ * Puts the body back on node-server's `c.req.raw` ({@link refillsRaw}), as Hono's own `bodyLimit()` does:
+ * reading the Fetch body used up its one stream, and a handler that calls `c.req.raw.text()` or
+ * `.arrayBuffer()`, or passes `c.req.raw` on, must still get the exact bytes. (A GET or HEAD `Request`
+ * cannot carry a body; it never had one here.)
  */
 function refillRaw(req: HonoRequest, bytes: Uint8Array): void {
   const raw = req.raw
@@ -80,17 +97,19 @@ function readFetchBody(req: HonoRequest, maxBodyBytes: number): Promise<Uint8Arr
 /**
  * The request's raw body, read once with the size limit enforced while it streams. Reuses bytes Hono
  * already cached from `arrayBuffer()`/`blob()`; refuses with `PAYLOAD_NOT_RAW` when the body was read as
- * text or JSON. Afterwards every way of reading the body gives these bytes again: they are cached as
- * `arrayBuffer` (for `c.req.json()`, `c.req.text()`…), and `c.req.raw` carries them — node-server builds
- * it from `incoming.rawBody` when `incoming` was read directly, any other `c.req.raw` is replaced by a
- * `Request` with the bytes as its body.
+ * text or JSON. Afterwards these bytes are cached as `arrayBuffer`, so `c.req.json()`, `c.req.text()`,
+ * `c.req.arrayBuffer()` and `c.req.blob()` give them again on every runtime. `c.req.raw` carries them only
+ * on `@hono/node-server`: built from `incoming.rawBody` when `incoming` was read directly, otherwise
+ * replaced by a `Request` with the bytes as its body. On every other runtime `c.req.raw` is left the
+ * runtime's own object, with its body used ({@link refillsRaw} says why).
  * `incoming` is Node's request under `@hono/node-server` when nothing has read it yet (see node-body.ts).
  */
 export async function readRawBody(
-  req: HonoRequest,
+  c: Context,
   maxBodyBytes: number,
   incoming?: NodeIncoming,
 ): Promise<Uint8Array> {
+  const req = c.req
   const cache = req.bodyCache as Record<string, unknown>
   const key = rawCacheKey(cache)
   // On @hono/node-server with the stream untouched, read Node's stream itself: touching req.raw would
@@ -102,6 +121,6 @@ export async function readRawBody(
     bytes = await cachedBytes(cache, key)
     if (bytes.byteLength > maxBodyBytes) throw payloadTooLarge(maxBodyBytes, bytes.byteLength)
   }
-  refillRaw(req, bytes)
+  if (refillsRaw(c.env)) refillRaw(req, bytes)
   return bytes
 }

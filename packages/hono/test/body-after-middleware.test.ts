@@ -1,7 +1,9 @@
-// Whatever ran before the middleware, and whichever way the handler reads the body after it, the handler gets
-// the exact signed bytes: on a real @hono/node-server (where touching c.req.raw makes node-server build its
-// Fetch Request once, with a body stream of its own) and through app.request() (the Fetch path that Bun,
-// Deno and Workers take).
+// Whatever ran before the middleware, the handler gets the exact signed bytes after it. On a real
+// @hono/node-server (where touching c.req.raw makes node-server build its Fetch Request once, with a body
+// stream of its own) every way of reading works, c.req.raw.text() included. Through app.request() (the Fetch
+// path that Bun, Deno and Workers take) Hono's body cache gives them (c.req.json(), text(), arrayBuffer(),
+// blob()), and c.req.raw stays the very Request the runtime gave: Bun's server.requestIP(c.req.raw), which
+// getConnInfo() from 'hono/bun' calls, knows no other (see bun-conn-info.test.ts).
 import type { AddressInfo } from 'node:net'
 import { type ServerType, serve } from '@hono/node-server'
 import { BODY, DIGEST, NOW_MS, SECRET, T } from '@ledgerly/test-support/wire-cases'
@@ -40,12 +42,23 @@ const BEFORE = {
 } satisfies Record<string, MiddlewareHandler[]>
 type Before = keyof typeof BEFORE
 
+type Read = (c: Parameters<MiddlewareHandler>[0]) => Promise<string>
+
+/** Hono's body cache: the exact bytes on every runtime. */
+const CACHE_READERS = {
+  'c.req.text()': (c) => c.req.text(),
+  'c.req.json()': async (c) => JSON.stringify(await c.req.json()),
+  'c.req.arrayBuffer()': async (c) => new TextDecoder().decode(await c.req.arrayBuffer()),
+  'c.req.blob()': async (c) => (await c.req.blob()).text(),
+} satisfies Record<string, Read>
+type CacheReader = keyof typeof CACHE_READERS
+
+/** The request itself: carries the bytes again on @hono/node-server only. */
 const READERS = {
   'c.req.raw.text()': (c) => c.req.raw.text(),
   'c.req.raw.arrayBuffer()': async (c) => new TextDecoder().decode(await c.req.raw.arrayBuffer()),
-  'c.req.text()': (c) => c.req.text(),
-  'c.req.json()': async (c) => JSON.stringify(await c.req.json()),
-} satisfies Record<string, (c: Parameters<MiddlewareHandler>[0]) => Promise<string>>
+  ...CACHE_READERS,
+} satisfies Record<string, Read>
 type Reader = keyof typeof READERS
 
 const TRANSFERS = {
@@ -55,13 +68,31 @@ const TRANSFERS = {
 type Transfer = keyof typeof TRANSFERS
 
 /** Every (before, transfer, reader) combination, named for it.each. */
-const rows = (Object.keys(BEFORE) as Before[]).flatMap((before) =>
-  (Object.keys(TRANSFERS) as Transfer[]).flatMap((transfer) =>
-    (Object.keys(READERS) as Reader[]).map((reader) => ({ before, transfer, reader })),
-  ),
-)
+function rowsOf<R extends Reader>(readers: readonly R[]) {
+  return (Object.keys(BEFORE) as Before[]).flatMap((before) =>
+    (Object.keys(TRANSFERS) as Transfer[]).flatMap((transfer) =>
+      readers.map((reader) => ({ before, transfer, reader })),
+    ),
+  )
+}
 
-/** One route per (before, reader): `/<before index>/<reader index>`. The answer says what the handler read. */
+/** What `app.request()` passes as `c.env` here: the Request the app received, to compare `c.req.raw` with. */
+interface FetchTestEnv {
+  received?: Request
+}
+
+/** `c.req.raw` as the middleware found it, by request: whatever ran before may have replaced it. */
+const rawAtMiddleware = new WeakMap<object, Request>()
+const recordRaw: MiddlewareHandler = async function recordRaw(c, next) {
+  rawAtMiddleware.set(c.req, c.req.raw)
+  await next()
+}
+
+/**
+ * One route per (before, reader): `/<before index>/<reader index>`. The answer says what the handler read,
+ * whether node-server's Node stream was read directly, and whether `c.req.raw` in the handler is the object
+ * the middleware found and the one the app received.
+ */
 function appUnderTest(): Hono {
   const app = new Hono()
   const befores = Object.values(BEFORE)
@@ -69,12 +100,15 @@ function appUnderTest(): Hono {
   befores.forEach((middlewares, b) => {
     readers.forEach((read, r) => {
       for (const middleware of middlewares) app.use(`/${b}/${r}`, middleware)
-      app.post(`/${b}/${r}`, ledgerlyWebhook({ secret: SECRET, now: () => NOW_MS }), async (c) => {
+      app.post(`/${b}/${r}`, recordRaw, ledgerlyWebhook({ secret: SECRET, now: () => NOW_MS }), async (c) => {
         const incoming = (c.env as { incoming?: { rawBody?: unknown } } | undefined)?.incoming
+        const raw = c.req.raw
         return c.json({
           id: c.get('ledgerly').id,
           body: await read(c),
           direct: Buffer.isBuffer(incoming?.rawBody),
+          rawIsTheOneTheMiddlewareFound: raw === rawAtMiddleware.get(c.req),
+          rawIsTheOneReceived: raw === (c.env as FetchTestEnv | undefined)?.received,
         })
       })
     })
@@ -96,11 +130,14 @@ describe('the body a handler reads after the middleware, on a real @hono/node-se
   })
   afterAll(() => new Promise<void>((done) => server.close(() => done())))
 
-  it.each(rows)('$before before, $transfer body, handler calls $reader → the exact body', async (row) => {
-    const response = await post(origin + pathOf(row), SIGNED, TRANSFERS[row.transfer])
-    expect(response.status).toBe(200)
-    expect(JSON.parse(response.body)).toMatchObject({ id: 'entry_1', body: BODY })
-  })
+  it.each(rowsOf(Object.keys(READERS) as Reader[]))(
+    '$before before, $transfer body, handler calls $reader → the exact body',
+    async (row) => {
+      const response = await post(origin + pathOf(row), SIGNED, TRANSFERS[row.transfer])
+      expect(response.status).toBe(200)
+      expect(JSON.parse(response.body)).toMatchObject({ id: 'entry_1', body: BODY })
+    },
+  )
 
   // The fast path (Node's stream read directly, node-server's Request never built) is kept when nothing
   // made node-server build its Request (headers, URL and method do not); once something did, that Request
@@ -119,26 +156,46 @@ describe('the body a handler reads after the middleware, on a real @hono/node-se
 describe('the body a handler reads after the middleware, through app.request() (Bun, Deno, Workers)', () => {
   const app = appUnderTest()
 
-  it.each(rows)('$before before, $transfer body, handler calls $reader → the exact body', async (row) => {
+  /** The request a runtime would give: a Content-Length body says so in its headers, a chunked one is a stream. */
+  function received(row: { before: Before; transfer: Transfer; reader: Reader }): Request {
     const bytes = new TextEncoder().encode(BODY)
-    const body =
-      row.transfer === 'chunked'
-        ? new ReadableStream<Uint8Array>({
-            start(controller) {
-              controller.enqueue(bytes.subarray(0, 30))
-              controller.enqueue(bytes.subarray(30))
-              controller.close()
-            },
-          })
-        : BODY
-    const request = new Request(`http://localhost${pathOf(row)}`, {
+    const chunked = row.transfer === 'chunked'
+    const body = chunked
+      ? new ReadableStream<Uint8Array>({
+          start(controller) {
+            controller.enqueue(bytes.subarray(0, 30))
+            controller.enqueue(bytes.subarray(30))
+            controller.close()
+          },
+        })
+      : bytes
+    const headers: Array<[string, string]> = chunked
+      ? SIGNED
+      : [...SIGNED, ['content-length', String(bytes.byteLength)]]
+    return new Request(`http://localhost${pathOf(row)}`, {
       method: 'POST',
-      headers: SIGNED,
+      headers,
       body,
       duplex: 'half',
     } as RequestInit)
-    const response = await app.request(request)
-    expect(response.status).toBe(200)
-    expect(await response.json()).toMatchObject({ id: 'entry_1', body: BODY })
-  })
+  }
+
+  it.each(rowsOf(Object.keys(CACHE_READERS) as CacheReader[]))(
+    '$before before, $transfer body, handler calls $reader → the exact body, c.req.raw still the runtime’s',
+    async (row) => {
+      const request = received(row)
+      const response = await app.request(request, undefined, { received: request } satisfies FetchTestEnv)
+      expect(response.status).toBe(200)
+      expect(await response.json()).toEqual({
+        id: 'entry_1',
+        body: BODY,
+        direct: false,
+        // The middleware never replaces c.req.raw off node-server…
+        rawIsTheOneTheMiddlewareFound: true,
+        // …so the handler's c.req.raw is the runtime's own Request, except where Hono's bodyLimit() replaced
+        // it before us: without Content-Length it reads the stream and builds a new Request itself.
+        rawIsTheOneReceived: !(row.before === 'bodyLimit()' && row.transfer === 'chunked'),
+      })
+    },
+  )
 })

@@ -188,37 +188,57 @@ describe('allowedIps through app.request()', () => {
       body: BODY,
     })
 
-  it.each<[string, Partial<HonoWebhookOptions>, Array<[string, string]>, number]>([
-    ['peer inside the list', { getClientIp: () => '10.1.2.3' }, [], 200],
-    ['peer outside the list', { getClientIp: () => '192.0.2.1' }, [], 403],
-    ['peer unknown (no runtime address)', {}, [], 403],
+  // name, status, options, extra headers
+  it.each<[string, number, Partial<HonoWebhookOptions>, Array<[string, string]>]>([
+    ['peer inside the list', 200, { getClientIp: () => '10.1.2.3' }, []],
+    ['peer outside the list', 403, { getClientIp: () => '192.0.2.1' }, []],
+    // No address to check (Workers without getClientIp, trustProxy off): the receiver's configuration, so
+    // 500 and Ledgerly keeps the webhook; a 403 would drop every webhook for good.
+    ['peer unknown (no runtime address: Workers, app.request)', 500, {}, []],
+    [
+      'peer unknown (getClientIp finds no cf-connecting-ip)',
+      500,
+      { getClientIp: (c) => c.req.header('cf-connecting-ip') },
+      [],
+    ],
+    ['peer unknown, trustProxy 1, client inside', 200, { trustProxy: 1 }, [['x-forwarded-for', '10.1.2.3']]],
+    ['peer unknown, trustProxy 1, no header', 403, { trustProxy: 1 }, []],
     [
       'forged X-Forwarded-For, proxy not trusted',
+      403,
       { getClientIp: () => '192.0.2.1' },
       [['x-forwarded-for', '10.1.2.3']],
-      403,
     ],
     [
       'trustProxy 1, client inside',
+      200,
       { getClientIp: () => '192.0.2.1', trustProxy: 1 },
       [['x-forwarded-for', '10.1.2.3']],
-      200,
     ],
     [
       'trustProxy 1, spoofed leftmost entry',
+      403,
       { getClientIp: () => '192.0.2.1', trustProxy: 1 },
       [['x-forwarded-for', '10.1.2.3, 198.51.100.9']],
-      403,
     ],
-    ['trustProxy 1, no header', { getClientIp: () => '10.1.2.3', trustProxy: 1 }, [], 403],
-  ])('%s → %i', async (_name, options, extra, status) => {
-    const { app, calls } = appWith({ allowedIps: ['10.0.0.0/8'], ...options })
+    ['trustProxy 1, no header', 403, { getClientIp: () => '10.1.2.3', trustProxy: 1 }, []],
+  ])('%s → %i', async (_name, status, options, extra) => {
+    const seen: unknown[] = []
+    const { app, calls } = appWith({
+      allowedIps: ['10.0.0.0/8'],
+      onError: (error) => void seen.push(error),
+      ...options,
+    })
     const response = await app.request(signedRequest(extra))
     expect(response.status).toBe(status)
     if (status === 403) {
       expect(await problemOf(response)).toMatchObject({ code: 'FORBIDDEN_SOURCE', status: 403 })
-      expect(calls).toEqual([])
     }
+    if (status === 500) {
+      expect(await problemOf(response)).toMatchObject({ code: 'INTERNAL_ERROR', status: 500 })
+      expect((seen[0] as Error).message).toContain("getClientIp: (c) => c.req.header('cf-connecting-ip')")
+    }
+    if (status !== 200) expect(calls).toEqual([])
   })
 
   // A runtime that closes the connection over an unread upload (workerd) makes the sender see EPIPE, not
