@@ -10,6 +10,17 @@ function attemptOf(deliveryId: string, attempt: number): DeliveryJob {
 }
 const opts = { jobTimeoutMs: 1000 }
 
+/** A queue whose handler takes 100 ms per job, and whether the last one has finished. */
+function slowQueue() {
+  const queue = memoryQueue()
+  const state = { finished: false }
+  queue.process(async () => {
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    state.finished = true
+  }, opts)
+  return { queue, state }
+}
+
 describe('memoryQueue', () => {
   it('concurrency 2 → never more than 2 handlers at once, all jobs run', async () => {
     const queue = memoryQueue({ concurrency: 2 })
@@ -88,18 +99,13 @@ describe('memoryQueue', () => {
   })
 
   it('drained() once close() has started → waits for the running job, not only for close to begin', async () => {
-    const queue = memoryQueue()
-    let finished = false
-    queue.process(async () => {
-      await new Promise((resolve) => setTimeout(resolve, 100))
-      finished = true
-    }, opts)
+    const { queue, state } = slowQueue()
     await queue.enqueue(job('running'))
     await queue.enqueue(job('later'), { delayMs: 60_000 })
     await new Promise((resolve) => setTimeout(resolve, 10))
     const closing = queue.close({ timeoutMs: 5_000 })
     await queue.drained()
-    expect(finished).toBe(true)
+    expect(state.finished).toBe(true)
     expect((await closing).pending.map((j) => j.id)).toEqual(['later'])
   })
 
@@ -264,17 +270,12 @@ describe('memoryQueue', () => {
   it.each([Number.POSITIVE_INFINITY, 2 ** 31])(
     'close({ timeoutMs: %s }) → waits for the running job (not cut after 1 ms)',
     async (timeoutMs) => {
-      const queue = memoryQueue()
-      let finished = false
-      queue.process(async () => {
-        await new Promise((resolve) => setTimeout(resolve, 100))
-        finished = true
-      }, opts)
+      const { queue, state } = slowQueue()
       await queue.enqueue(job('slow'))
       await new Promise((resolve) => setTimeout(resolve, 10))
       const report = await queue.close({ timeoutMs })
       expect(report.interrupted).toEqual([])
-      expect(finished).toBe(true)
+      expect(state.finished).toBe(true)
     },
   )
 
