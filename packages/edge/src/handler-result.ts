@@ -1,5 +1,6 @@
 /**
- * What the handler gave back, checked: a `Response` is sent; nothing (`undefined`) is `204 No Content`.
+ * What the handler gave back, checked: a `Response` is sent; nothing (`undefined` or `null`) is `204 No
+ * Content` (a handler whose work is done must not be re-run by every retry for how it said "nothing").
  * Anything else is the handler's bug — a runtime handed it would answer on its own terms (Bun: `200
  * "Welcome to Bun!"`, so the sender counts the event delivered; Deno, workerd: their own 500) — so it is
  * thrown, and answered like any handler failure: 500 `INTERNAL_ERROR`, logged, the idempotency claim
@@ -40,16 +41,16 @@ function typeOf(value: unknown): string {
 
 /**
  * The answer to send for what the handler returned. Throws a `TypeError` naming what it returned (its type
- * only) when that is neither a `Response` nor `undefined`.
+ * only) when that is neither a `Response` nor nothing.
  */
 export function responseOf(returned: unknown): Response {
-  if (returned === undefined) return new Response(null, { status: 204 })
+  if (returned === undefined || returned === null) return new Response(null, { status: 204 })
   if (isResponse(returned)) return returned
   const hint =
     typeof returned === 'object' && returned !== null && 'status' in returned
       ? ' (for a problemFor() answer: new Response(answer.body, answer))'
       : ''
   throw new TypeError(
-    `withLedgerlyWebhook: the handler returned ${typeOf(returned)}; it must return a Response, or nothing (undefined) for 204${hint}`,
+    `withLedgerlyWebhook: the handler returned ${typeOf(returned)}; it must return a Response, or nothing (undefined or null) for 204${hint}`,
   )
 }

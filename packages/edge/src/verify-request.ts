@@ -8,7 +8,9 @@ import {
   clientIp,
   drainBody,
   ForbiddenSourceError,
+  isRequestAbortedError,
   isSourceUnknown,
+  RequestAbortedError,
   readBodyWithLimit,
   SOURCE_REFUSAL_DRAIN,
   UnknownSourceError,
@@ -30,7 +32,12 @@ const GET_CLIENT_IP_HINT =
 function sourceRefusal(settings: EdgeSettings, request: Request, rest: unknown[]): Error | undefined {
   if (!settings.isAllowed) return undefined
   const peer = settings.getClientIp(request, ...rest)
-  if (isSourceUnknown(peer, settings.trustProxy)) return new UnknownSourceError(GET_CLIENT_IP_HINT)
+  if (isSourceUnknown(peer, settings.trustProxy)) {
+    // Node and Bun report no address once the client has gone: that is a disconnect (quiet 499), not a
+    // configuration to log on every connect-and-drop.
+    if (request.signal?.aborted) return new RequestAbortedError()
+    return new UnknownSourceError(GET_CLIENT_IP_HINT)
+  }
   const ip = clientIp(
     peer ?? undefined,
     request.headers.get('x-forwarded-for') ?? undefined,
@@ -49,6 +56,7 @@ export async function verifyWith<Events extends EventMap>(
     throw new TypeError('verifyRequest: pass a Fetch Request')
   }
   const refusal = sourceRefusal(settings, request, rest)
+  if (isRequestAbortedError(refusal)) throw refusal
   if (refusal) {
     // Drained (1 MiB / 1 s at most, never kept) before refusing, so the sender of a webhook-sized
     // body reads the 403 (or 500) rather than a reset; a large upload from a refused address is cut short.

@@ -92,3 +92,20 @@ describe('an upload cut short', () => {
     expect(seen).toHaveLength(1)
   })
 })
+
+// Node and Bun report no peer address once the client has gone. Under allowedIps that must not read as the
+// receiver's configuration (a logged 500 anyone could trigger): it is a disconnect.
+describe('allowedIps with no address to check', () => {
+  const options: EdgeWebhookOptions = { secret: SECRET, now: () => NOW_MS, allowedIps: ['127.0.0.1'] }
+  const headers = { 'x-ledgerly-signature': `t=${T},v1=${DIGEST}` }
+  it.each<[string, number, number, AbortSignal | undefined]>([
+    ['the request signal aborted (client gone)', 499, 0, AbortSignal.abort()],
+    ['a live request (configuration: no getClientIp)', 500, 1, undefined],
+  ])('%s → %i, logged %i time(s)', async (_name, status, logged, signal) => {
+    const log = vi.spyOn(console, 'error').mockImplementation(() => {})
+    const handle = withLedgerlyWebhook(() => undefined, options)
+    const response = await handle(new Request(URL, { method: 'POST', headers, body: BODY, signal }))
+    expect(response.status).toBe(status)
+    expect(log).toHaveBeenCalledTimes(logged)
+  })
+})

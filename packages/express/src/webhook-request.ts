@@ -40,7 +40,9 @@ export type WebhookRequest<
  * whatever `Events` is: it puts a `VerifiedWebhook<Events>` on `req.ledgerly`, which a handler reads
  * through {@link WebhookRequest}`<Events>`.
  *
- * @typeParam Events - The event map given to `ledgerlyWebhook<Events>()`; default: Ledgerly's.
+ * @typeParam Events - The event map given to `ledgerlyWebhook<Events>()`; default: Ledgerly's. A label for
+ * readers only: the type is the same for every map, and the handler sees the map through the `req` type you
+ * annotate, `WebhookRequest<Events, Request>`.
  *
  * @example
  * ```ts

@@ -8,13 +8,14 @@ import {
   ForbiddenSourceError,
   isRequestAbortedError,
   isSourceUnknown,
+  RequestAbortedError,
   SOURCE_REFUSAL_DRAIN,
   UnknownSourceError,
   validateAdapterOptions,
 } from '@ledgerly/webhooks/http'
 import type { Context, MiddlewareHandler } from 'hono'
 import { socketAddress } from './client-address.js'
-import { untouchedIncoming } from './node-body.js'
+import { nodeServerIncoming, untouchedIncoming } from './node-body.js'
 import { readRawBody } from './raw-body.js'
 import { nextOnce } from './run-idempotent.js'
 
@@ -25,7 +26,7 @@ export interface HonoWebhookOptions extends AdapterOptions {
    * `@hono/node-server`, Bun and Deno. On Cloudflare Workers use `(c) => c.req.header('cf-connecting-ip')`.
    * No address with `allowedIps` set and `trustProxy` off is answered 500 (this configuration), not 403.
    */
-  getClientIp?: (c: Context) => string | undefined
+  getClientIp?: (c: Context) => string | null | undefined
 }
 
 /** The Hono environment the middleware adds: `c.get('ledgerly')` is the verified webhook. */
@@ -43,13 +44,30 @@ const GET_CLIENT_IP_HINT =
  */
 function sourceRefusal(
   c: Context,
-  peer: string | undefined,
+  peer: string | null | undefined,
   { isAllowed, trustProxy }: AdapterSettings,
 ): Error | undefined {
   if (!isAllowed) return undefined
-  if (isSourceUnknown(peer, trustProxy)) return new UnknownSourceError(GET_CLIENT_IP_HINT)
-  const ip = clientIp(peer, c.req.header('x-forwarded-for'), trustProxy)
+  if (isSourceUnknown(peer, trustProxy)) {
+    // Node and Bun report no address once the client has gone: that is a disconnect (quiet 499), not a
+    // configuration to log on every connect-and-drop.
+    if (clientGone(c)) return new RequestAbortedError()
+    return new UnknownSourceError(GET_CLIENT_IP_HINT)
+  }
+  const ip = clientIp(peer ?? undefined, c.req.header('x-forwarded-for'), trustProxy)
   return ip !== undefined && isAllowed(ip) ? undefined : new ForbiddenSourceError()
+}
+
+/**
+ * Whether the client has already closed the connection: Node's socket on `@hono/node-server` (asked
+ * directly, so node-server need not build its `Request`), the request's abort signal elsewhere.
+ */
+function clientGone(c: Context): boolean {
+  const incoming = nodeServerIncoming(c.env) as
+    | { destroyed?: boolean; socket?: { destroyed?: boolean } }
+    | undefined
+  if (incoming) return incoming.destroyed === true || incoming.socket?.destroyed === true
+  return c.req.raw.signal?.aborted === true
 }
 
 /**
@@ -102,6 +120,7 @@ export function ledgerlyWebhook<Events extends EventMap = LedgerlyEvents>(
     try {
       if (isAllowed) {
         const refusal = sourceRefusal(c, getClientIp(c), settings)
+        if (isRequestAbortedError(refusal)) throw refusal
         if (refusal) await refuseSource(c, refusal)
       }
       const incoming = untouchedIncoming(c.env, c.req.raw)

@@ -24,8 +24,10 @@ export function payloadTooLarge(limit: number, size?: number): WebhookVerificati
 
 /**
  * The chunks of the whole body, or `undefined` as soon as they pass `limit`. Returning drops every chunk
- * read so far, so none is kept while the rest of a refused upload drains. A failing `read()` is the
- * sender going away mid-body (the only way a runtime's request stream fails): a {@link RequestAbortedError}.
+ * read so far, so none is kept while the rest of a refused upload drains. A failing `read()` is taken as
+ * the sender going away mid-body, the way a runtime's own request stream fails (a stream the app wrapped
+ * around it, such as a `DecompressionStream`, failing on bad input would read the same): a
+ * {@link RequestAbortedError}, its `cause` the stream's error.
  */
 async function collectWithin(
   reader: ReadableStreamDefaultReader<Uint8Array>,
