@@ -11,7 +11,7 @@ import { assertDuration, assertKey, assertToken } from './validate.js'
  */
 export const DEFAULT_MAX_ENTRIES = 100_000
 
-/** Expired entries dropped from the oldest end per claim, so clean-up is spread over calls. */
+/** Expired entries dropped from the oldest end of each map per claim, so clean-up is spread over calls. */
 const SWEEP_PER_CLAIM = 4
 
 /**
@@ -24,8 +24,9 @@ const SWEEP_PER_CLAIM = 4
  */
 export interface MemoryStoreOptions {
   /**
-   * Most keys held at once (default 100,000). When full, the oldest expired entry or done mark is evicted;
-   * a live lease never is, so while more leases than this are live at once the store holds them all.
+   * Most keys held at once (default 100,000). When full, the oldest lease if it has expired, else the oldest
+   * done mark, is evicted; a live lease never is, so while more leases than this are live at once the store
+   * holds them all.
    */
   maxEntries?: number
   /** Clock in milliseconds, like `Date.now` (the default). Inject one in tests. */
@@ -46,11 +47,76 @@ export interface MemoryIdempotencyStore extends IdempotencyStore {
   readonly size: number
 }
 
-interface Entry {
-  done: boolean
+/** A claim in progress, in `leases` (claim order). */
+interface Lease {
   expiresAt: number
-  /** The lease token of the claim holding the key; `undefined` for a done mark or a claim without one. */
+  /** The token of the claim holding the key; `undefined` for a claim without one. */
   token: string | undefined
+}
+
+/** A completed key, in `marks` (completion order). */
+interface Mark {
+  expiresAt: number
+}
+
+/** The oldest end of a Map, read with one long-lived iterator (see {@link oldestEnd}). */
+interface OldestEnd<V> {
+  /** The oldest entry still held, or `undefined` when the map is empty. */
+  peek(): [string, V] | undefined
+  /** Deletes the oldest entry still held, if any. */
+  drop(): void
+}
+
+/**
+ * Reads `map` from its oldest end (a Map iterates in insertion order) with ONE long-lived iterator:
+ * restarting `map.keys()` after each front deletion makes V8 rescan the deleted slots, which turns eviction
+ * quadratic (minutes at 1,000,000 keys instead of about a second). A key deleted and set again must get a
+ * new value object (its place is then the newest end), so a stale head is recognised and skipped.
+ *
+ * An idle iterator is a leak, though: it keeps the table it last read alive, and with it every table V8 has
+ * re-hashed the map into since, as keys come and go behind the head (about 50 bytes per claim and complete
+ * behind one long lease, measured). So the iterator is let go while the map is empty, and restarted once the
+ * same head has been found `map.size + 16` times: the restart skips at most the deleted slots before the
+ * head, about the map's size, so the cost stays amortised O(1).
+ */
+function oldestEnd<V extends object>(map: Map<string, V>): OldestEnd<V> {
+  let cursor: Iterator<[string, V]> | undefined
+  let head: [string, V] | undefined
+  let idle = 0
+  function peek(): [string, V] | undefined {
+    if (map.size === 0) {
+      cursor = undefined
+      head = undefined
+      return undefined
+    }
+    for (;;) {
+      if (head && map.get(head[0]) === head[1]) {
+        idle += 1
+        if (idle <= map.size + 16) return head
+        cursor = undefined
+      }
+      idle = 0
+      let next = cursor?.next()
+      if (!next || next.done) {
+        // A new iterator, or an exhausted one (it never sees later insertions): start a fresh one.
+        cursor = map.entries()
+        next = cursor.next()
+        if (next.done) {
+          head = undefined
+          return undefined
+        }
+      }
+      head = next.value
+    }
+  }
+  return {
+    peek,
+    drop() {
+      const entry = peek()
+      if (entry) map.delete(entry[0])
+      head = undefined
+    },
+  }
 }
 
 function maxEntriesOption(value: unknown): number {
@@ -63,15 +129,16 @@ function maxEntriesOption(value: unknown): number {
 
 /**
  * A bounded, single-process {@link IdempotencyStore}: the default. Leases and done marks expire (TTL);
- * expired ones are swept as claims arrive. At `maxEntries` a new key evicts the oldest expired entry or
- * done mark (claim order). A live lease is never evicted, since a duplicate would then run its handler a
- * second time while the first still runs: it is moved behind the newer entries instead, and when every
- * entry is a live lease the store grows past the bound (by the handlers in flight) and shrinks back as they
- * finish. Evicting a done mark shortens how long that event's duplicates are remembered, so size the bound
- * for your event rate × `ttlMs`. Claims are atomic within one process because a JavaScript thread runs one
- * claim to completion; with several processes or machines use `redisStore`. A lease keeps the claim's
- * token, and `release(key, token)` drops only the lease holding that token (without a token, any lease), so
- * a late release never frees a retry's lease.
+ * expired ones are swept as claims arrive. At `maxEntries` a new key evicts the oldest lease (claim order)
+ * if it has expired, else the oldest done mark (completion order), even one still within its TTL. A live
+ * lease is never evicted, since a duplicate would then run its handler a second time while the first still
+ * runs: when every entry is a live lease the store grows past the bound (by the handlers in flight) and
+ * shrinks back as they finish. Evicting a done mark shortens how long that event's duplicates are
+ * remembered, so size the bound for your event rate × `ttlMs`. Every call is amortised O(1), however many
+ * leases are live. Claims are atomic within one process because a JavaScript thread runs one claim to
+ * completion; with several processes or machines use `redisStore`. A lease keeps the claim's token, and
+ * `release(key, token)` drops only the lease holding that token (without a token, any lease), so a late
+ * release never frees a retry's lease.
  *
  * @example
  * ```ts
@@ -90,123 +157,80 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryIdempotency
   if (typeof now !== 'function') {
     throw new TypeError('memoryStore: "now" must be a function returning milliseconds')
   }
-  // A Map iterates in insertion order, so its first live entry is the oldest claim. We walk it with ONE
-  // long-lived iterator: restarting `entries.keys()` after each front deletion makes V8 rescan the deleted
-  // slots, which turns eviction quadratic (minutes at 1,000,000 keys instead of about a second).
-  const entries = new Map<string, Entry>()
-  let cursor = entries.entries()
-  let head: [string, Entry] | undefined
-  // Set when a walk met only live leases: until the first expires (or one is completed), claims at the bound
-  // skip the walk, which would move every lease once more per claim (quadratic over a burst of leases).
-  let allLeasesUntil = Number.NEGATIVE_INFINITY
+  // Two maps, so eviction never has to look past live leases: a key is in at most one of them. Leases in
+  // claim order: the oldest is the first to expire (for one lease length). Done marks in completion order.
+  const leases = new Map<string, Lease>()
+  const marks = new Map<string, Mark>()
+  const oldestLease = oldestEnd(leases)
+  const oldestMark = oldestEnd(marks)
 
   /**
-   * The oldest entry still held. A key deleted and claimed again is a new Entry object, so a stale head is
-   * skipped; a lease moved to the newest end is the same object, so `moveToNewest` clears the head itself.
-   */
-  function oldest(): [string, Entry] | undefined {
-    for (;;) {
-      if (head && entries.get(head[0]) === head[1]) return head
-      let next = cursor.next()
-      if (next.done) {
-        // An exhausted iterator never sees later insertions; start a fresh one.
-        cursor = entries.entries()
-        next = cursor.next()
-        if (next.done) {
-          head = undefined
-          return undefined
-        }
-      }
-      head = next.value
-    }
-  }
-
-  function dropOldest(): void {
-    const entry = oldest()
-    if (entry) entries.delete(entry[0])
-    head = undefined
-  }
-
-  /** Re-sets the oldest entry, a live lease, at the newest end; the cursor meets it again after the rest. */
-  function moveToNewest([key, entry]: [string, Entry]): void {
-    entries.delete(key)
-    entries.set(key, entry)
-    head = undefined
-  }
-
-  /**
-   * Evicts one entry for a new key: the oldest expired entry or done mark, moving each live lease in the
-   * way to the newest end. Returns false, having evicted nothing, when every entry is a live lease.
+   * Evicts one entry for a new key: the oldest lease if it has expired, else the oldest done mark. Returns
+   * false, having evicted nothing, when the oldest lease is live and there is no done mark.
    */
   function evictOne(time: number): boolean {
-    if (time < allLeasesUntil) return false
-    let earliest = Number.POSITIVE_INFINITY
-    for (let moved = 0; moved < entries.size; moved++) {
-      const entry = oldest()
-      if (!entry) return false
-      if (entry[1].done || entry[1].expiresAt <= time) {
-        dropOldest()
-        return true
-      }
-      earliest = Math.min(earliest, entry[1].expiresAt)
-      moveToNewest(entry)
-    }
-    allLeasesUntil = earliest
-    return false
+    const lease = oldestLease.peek()
+    if (lease && lease[1].expiresAt <= time) oldestLease.drop()
+    else if (marks.size > 0) oldestMark.drop()
+    else return false
+    return true
   }
 
-  function sweep(time: number): void {
+  /** Drops up to {@link SWEEP_PER_CLAIM} expired entries from the oldest end of one map. */
+  function sweepEnd<V extends { expiresAt: number }>(end: OldestEnd<V>, time: number): void {
     for (let budget = SWEEP_PER_CLAIM; budget > 0; budget--) {
-      const entry = oldest()
+      const entry = end.peek()
       if (!entry || entry[1].expiresAt > time) return
-      dropOldest()
+      end.drop()
     }
   }
 
-  function insert(key: string, entry: Entry, time: number): void {
-    // Above the bound (leases that outgrew it have finished since), this evicts until back under it.
-    while (entries.size >= maxEntries) if (!evictOne(time)) break
-    entries.set(key, entry)
-    allLeasesUntil = entry.done ? Number.NEGATIVE_INFINITY : Math.min(allLeasesUntil, entry.expiresAt)
+  /** Makes room for one new key (above the bound, after leases that outgrew it finished: back under it). */
+  function makeRoom(time: number): void {
+    while (leases.size + marks.size >= maxEntries) if (!evictOne(time)) return
   }
 
   return {
     get size() {
-      return entries.size
+      return leases.size + marks.size
     },
     async claim(key, leaseMs, token): Promise<ClaimResult> {
       assertKey(key, 'memoryStore.claim')
       assertDuration(leaseMs, 'leaseMs', 'memoryStore.claim')
       assertToken(token, 'memoryStore.claim')
       const time = now()
-      const entry = entries.get(key)
-      if (entry && entry.expiresAt > time) return entry.done ? 'done' : 'in-progress'
-      if (entry) entries.delete(key)
-      sweep(time)
-      insert(key, { done: false, expiresAt: time + leaseMs, token }, time)
+      const lease = leases.get(key)
+      if (lease) {
+        if (lease.expiresAt > time) return 'in-progress'
+        leases.delete(key)
+      } else {
+        const mark = marks.get(key)
+        if (mark) {
+          if (mark.expiresAt > time) return 'done'
+          marks.delete(key)
+        }
+      }
+      sweepEnd(oldestLease, time)
+      sweepEnd(oldestMark, time)
+      makeRoom(time)
+      leases.set(key, { expiresAt: time + leaseMs, token })
       return 'claimed'
     },
     async complete(key, ttlMs) {
       assertKey(key, 'memoryStore.complete')
       assertDuration(ttlMs, 'ttlMs', 'memoryStore.complete')
-      const entry = entries.get(key)
       const time = now()
-      const expiresAt = time + ttlMs
-      // Updated in place: completing does not make a claim younger, so eviction order stays claim order.
-      if (entry) {
-        allLeasesUntil = Number.NEGATIVE_INFINITY // a done mark can be evicted again
-        entry.done = true
-        entry.expiresAt = expiresAt
-        entry.token = undefined
-      } else {
-        insert(key, { done: true, expiresAt, token: undefined }, time)
-      }
+      // A key already held (a lease, or a mark completed again) moves to the newest end of `marks` and
+      // takes no room; only an unknown key may evict. A new object each time: see `oldestEnd`.
+      const held = leases.delete(key) || marks.delete(key)
+      if (!held) makeRoom(time)
+      marks.set(key, { expiresAt: time + ttlMs })
     },
     async release(key, token) {
       assertKey(key, 'memoryStore.release')
       assertToken(token, 'memoryStore.release')
-      const entry = entries.get(key)
-      if (entry?.done === false && (token === undefined || entry.token === token)) entries.delete(key)
+      const lease = leases.get(key)
+      if (lease && (token === undefined || lease.token === token)) leases.delete(key)
     },
   }
 }

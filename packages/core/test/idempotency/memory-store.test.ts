@@ -52,6 +52,17 @@ describe('memoryStore: time (injected clock)', () => {
     for (let index = 0; index < 10; index++) await store.claim(`new-${index}`, 100)
     expect(store.size).toBeLessThan(20)
   })
+
+  test('20 done marks expired, 10 new claims → marks swept too: size shrinks, an old key → claimed', async () => {
+    const clock = manualClock()
+    const store = memoryStore({ now: clock.now })
+    for (let index = 0; index < 20; index++) await store.complete(`old-${index}`, 100)
+    expect(store.size).toBe(20)
+    clock.advance(101)
+    for (let index = 0; index < 10; index++) await store.claim(`new-${index}`, 100)
+    expect(store.size).toBeLessThan(20)
+    expect(await store.claim('old-19', 100)).toBe('claimed')
+  })
 })
 
 /** One call of a lease-token scenario on key `k` (lease 1000 ms, TTL 5000 ms); `undefined` = no token. */
@@ -121,6 +132,25 @@ describe('memoryStore: lease tokens (injected clock)', () => {
   })
 })
 
+/**
+ * Calls of `Map.prototype.set` (any Map) while `run` runs: the store's work, counted without a clock. The
+ * store keeps its entries in Maps, so every entry it adds, or moves, is one call.
+ */
+async function countMapWrites(run: () => Promise<void>): Promise<number> {
+  const set = Map.prototype.set
+  let writes = 0
+  Map.prototype.set = function (this: Map<unknown, unknown>, key: unknown, value: unknown) {
+    writes += 1
+    return set.call(this, key, value)
+  }
+  try {
+    await run()
+  } finally {
+    Map.prototype.set = set
+  }
+  return writes
+}
+
 /** One call of a bound scenario (injected clock); `claim` leases for `ms`, `complete` marks done for 60 s. */
 type BoundStep =
   | readonly ['claim', key: string, ms: number, expected: ClaimResult]
@@ -172,7 +202,27 @@ describe('memoryStore: bound', () => {
       ],
     ],
     [
-      'lease a live, lease b expired, claim c (maxEntries 2) → b evicted before a: claim a → in-progress',
+      'lease b expired, lease a live, m done, claim c (maxEntries 3) → the expired lease evicted before the mark: m → done',
+      3,
+      [
+        ['claim', 'b', 100, 'claimed'],
+        ['claim', 'a', 60_000, 'claimed'],
+        ['claim', 'm', 60_000, 'claimed'],
+        ['complete', 'm'],
+        ['advance', 100],
+        ['claim', 'c', 60_000, 'claimed'],
+      ],
+      3,
+      [
+        ['a', 'in-progress'],
+        ['m', 'done'],
+        ['c', 'in-progress'],
+      ],
+    ],
+    [
+      // Leases are evicted from the oldest claim only (no walk): an expired lease behind a longer live one
+      // waits until that one ends, so with no done mark to evict the bound is exceeded meanwhile.
+      'lease a live (60 s), then lease b expired (100 ms), claim c (maxEntries 2) → size 3; a → in-progress, b → claimed',
       2,
       [
         ['claim', 'a', 60_000, 'claimed'],
@@ -180,8 +230,11 @@ describe('memoryStore: bound', () => {
         ['advance', 100],
         ['claim', 'c', 60_000, 'claimed'],
       ],
-      2,
-      [['a', 'in-progress']],
+      3,
+      [
+        ['a', 'in-progress'],
+        ['b', 'claimed'],
+      ],
     ],
     [
       'leases a, b, c (maxEntries 2) all completed, claim d → back to the bound: size 2, claim c → done',
@@ -199,7 +252,7 @@ describe('memoryStore: bound', () => {
       [['c', 'done']],
     ],
     [
-      'lease a moved behind b, then a done, claim d (maxEntries 3) → the moved lease is found again: a evicted',
+      'lease a held while mark b is evicted, then a done, claim e (maxEntries 3) → a evicted, leases c and d kept',
       3,
       [
         ['claim', 'a', 60_000, 'claimed'],
@@ -287,7 +340,7 @@ describe('memoryStore: bound', () => {
     expect(store.size).toBe(2)
   })
 
-  test('completing does not make a claim younger → eviction stays in claim order', async () => {
+  test('first and second claimed, first completed, third claimed (maxEntries 2) → the done mark evicted, not the older lease', async () => {
     const store = memoryStore({ maxEntries: 2 })
     await store.claim('first', 60_000)
     await store.claim('second', 60_000)
@@ -295,6 +348,36 @@ describe('memoryStore: bound', () => {
     await store.claim('third', 60_000)
     expect(await store.claim('second', 60_000)).toBe('in-progress')
     expect(await store.claim('first', 60_000)).toBe('claimed')
+  })
+
+  test('first and second claimed, completed second then first, third claimed (maxEntries 2) → done marks go in completion order: second evicted', async () => {
+    const store = memoryStore({ maxEntries: 2 })
+    await store.claim('first', 60_000)
+    await store.claim('second', 60_000)
+    await store.complete('second', 60_000)
+    await store.complete('first', 60_000)
+    await store.claim('third', 60_000)
+    expect(await store.claim('first', 60_000)).toBe('done')
+    expect(await store.claim('second', 60_000)).toBe('claimed')
+  })
+
+  test('maxEntries 1,000, 999 live leases and 1 done mark, 2,000 events claimed and completed → at most 4 Map writes per event (no walk over the leases)', async () => {
+    const store = memoryStore({ maxEntries: 1_000 })
+    for (let index = 0; index < 999; index++) await store.claim(`held-${index}`, 60_000)
+    await store.claim('mark', 60_000)
+    await store.complete('mark', 60_000)
+    const writes = await countMapWrites(async () => {
+      for (let index = 0; index < 2_000; index++) {
+        await store.claim(`event-${index}`, 60_000)
+        await store.complete(`event-${index}`, 60_000)
+      }
+    })
+    // A claim and a complete write one entry each; moving each lease behind the others wrote 999 more.
+    expect(writes).toBeLessThanOrEqual(4 * 2_000)
+    expect(store.size).toBe(1_000)
+    for (const index of [0, 500, 998]) expect(await store.claim(`held-${index}`, 60_000)).toBe('in-progress')
+    expect(await store.claim('event-1999', 60_000)).toBe('done')
+    expect(await store.claim('event-1998', 60_000)).toBe('claimed')
   })
 
   test('1,000,000 distinct keys claimed and completed → never more than the default bound', async () => {
