@@ -1,3 +1,4 @@
+import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
 import {
   type ClaimResult,
@@ -413,5 +414,74 @@ describe('memoryStore: options', () => {
     const store = memoryStore()
     await expect(store.complete('k', 0)).rejects.toThrow(RangeError)
     await expect(store.release('')).rejects.toThrow(TypeError)
+  })
+})
+
+// The safety property behind the bound, for any sequence of calls: a key whose lease is live (claimed, not
+// completed, released or expired) always answers 'in-progress', however full the store is; and after a
+// claim the store exceeds maxEntries only by leases it holds.
+describe('memoryStore under any sequence of claims, completions, releases and clock steps', () => {
+  type Op =
+    | { kind: 'claim'; key: number; leaseMs: number; token: number }
+    | { kind: 'complete'; key: number; ttlMs: number }
+    | { kind: 'release'; key: number; token: number }
+    | { kind: 'advance'; ms: number }
+  const op: fc.Arbitrary<Op> = fc.oneof(
+    fc.record({
+      kind: fc.constant('claim' as const),
+      key: fc.integer({ min: 0, max: 9 }),
+      leaseMs: fc.constantFrom(50, 100, 1_000),
+      token: fc.integer({ min: 0, max: 2 }),
+    }),
+    fc.record({
+      kind: fc.constant('complete' as const),
+      key: fc.integer({ min: 0, max: 9 }),
+      ttlMs: fc.constantFrom(50, 500),
+    }),
+    fc.record({
+      kind: fc.constant('release' as const),
+      key: fc.integer({ min: 0, max: 9 }),
+      token: fc.integer({ min: 0, max: 2 }),
+    }),
+    fc.record({ kind: fc.constant('advance' as const), ms: fc.constantFrom(1, 49, 100) }),
+  )
+
+  test('any 300 calls, maxEntries 1–4 → a live lease is never lost, and after a claim size ≤ maxEntries + leases held', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 4 }),
+        fc.array(op, { maxLength: 300 }),
+        async (maxEntries, ops) => {
+          let time = 1_000_000
+          const store = memoryStore({ maxEntries, now: () => time })
+          const live = new Map<string, { expiresAt: number; token: string }>() // the model: leases held
+          for (const step of ops) {
+            if (step.kind === 'advance') {
+              time += step.ms
+              continue
+            }
+            const key = `k${step.key}`
+            const held = live.get(key)
+            const isLive = held !== undefined && held.expiresAt > time
+            if (step.kind === 'claim') {
+              const result = await store.claim(key, step.leaseMs, `t${step.token}`)
+              if (isLive) expect(result).toBe('in-progress')
+              if (result === 'claimed')
+                live.set(key, { expiresAt: time + step.leaseMs, token: `t${step.token}` })
+            } else if (step.kind === 'complete') {
+              await store.complete(key, step.ttlMs)
+              live.delete(key)
+            } else {
+              await store.release(key, `t${step.token}`)
+              if (held?.token === `t${step.token}`) live.delete(key)
+            }
+            // Checked after claims, which make room: a completion may leave the store over the bound until the
+            // next claim. Over maxEntries, every entry is a lease (live, or expired behind a longer live one).
+            if (step.kind === 'claim') expect(store.size).toBeLessThanOrEqual(maxEntries + live.size)
+          }
+        },
+      ),
+      { numRuns: 300 },
+    )
   })
 })
