@@ -5,15 +5,11 @@ import {
   WebhookVerificationError,
 } from '@ledgerly/webhooks'
 import {
-  clientIp,
   drainBody,
-  ForbiddenSourceError,
   isRequestAbortedError,
-  isSourceUnknown,
-  RequestAbortedError,
   readBodyWithLimit,
   SOURCE_REFUSAL_DRAIN,
-  UnknownSourceError,
+  sourceRefusal,
 } from '@ledgerly/webhooks/http'
 import type { EdgeSettings, EdgeWebhookOptions } from './settings.js'
 import { settingsFor } from './settings.js'
@@ -24,28 +20,6 @@ const USED_HINT =
 const GET_CLIENT_IP_HINT =
   "Pass getClientIp: (request) => request.headers.get('cf-connecting-ip') on Cloudflare Workers (Cloudflare sets that header), or a function returning the peer address your platform gives"
 
-/**
- * `allowedIps`: why the request's source is not let in, or `undefined` when it is. An address outside the
- * list (or too few `X-Forwarded-For` hops under `trustProxy`) is the sender's: 403. No address at all with
- * `trustProxy` off is the receiver's configuration (workerd, Next.js give none): 500, so nothing is lost.
- */
-function sourceRefusal(settings: EdgeSettings, request: Request, rest: unknown[]): Error | undefined {
-  if (!settings.isAllowed) return undefined
-  const peer = settings.getClientIp(request, ...rest)
-  if (isSourceUnknown(peer, settings.trustProxy)) {
-    // Node and Bun report no address once the client has gone: that is a disconnect (quiet 499), not a
-    // configuration to log on every connect-and-drop.
-    if (request.signal?.aborted) return new RequestAbortedError()
-    return new UnknownSourceError(GET_CLIENT_IP_HINT)
-  }
-  const ip = clientIp(
-    peer ?? undefined,
-    request.headers.get('x-forwarded-for') ?? undefined,
-    settings.trustProxy,
-  )
-  return ip !== undefined && settings.isAllowed(ip) ? undefined : new ForbiddenSourceError()
-}
-
 /** The verification steps, given validated settings; shared by both public entry points. */
 export async function verifyWith<Events extends EventMap>(
   settings: EdgeSettings,
@@ -55,7 +29,14 @@ export async function verifyWith<Events extends EventMap>(
   if (!(request instanceof Request) && typeof (request as Partial<Request>)?.headers?.get !== 'function') {
     throw new TypeError('verifyRequest: pass a Fetch Request')
   }
-  const refusal = sourceRefusal(settings, request, rest)
+  const refusal = settings.isAllowed
+    ? sourceRefusal(settings, {
+        peer: settings.getClientIp(request, ...rest),
+        forwardedFor: request.headers.get('x-forwarded-for') ?? undefined,
+        gone: () => request.signal?.aborted === true,
+        howToFix: GET_CLIENT_IP_HINT,
+      })
+    : undefined
   if (isRequestAbortedError(refusal)) throw refusal
   if (refusal) {
     // Drained (1 MiB / 1 s at most, never kept) before refusing, so the sender of a webhook-sized

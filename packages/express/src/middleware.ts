@@ -6,12 +6,12 @@ import {
   answerFor,
   clientIp,
   ForbiddenSourceError,
+  isRequestAbortedError,
   validateAdapterOptions,
 } from '@ledgerly/webhooks/http'
 import { type IdempotencyOptions, validateIdempotencyOptions } from '@ledgerly/webhooks/idempotency'
 import { sendProblem } from './answer.js'
 import { claimOrAnswer } from './once.js'
-import { RequestAbortedError } from './raw-body.js'
 import { type ExpressLikeRequest, requestBody } from './request-body.js'
 import type { LedgerlyMiddleware, WebhookRequest } from './webhook-request.js'
 
@@ -113,7 +113,7 @@ export function ledgerlyWebhook<Events extends EventMap = LedgerlyEvents>(
     error: unknown,
   ) {
     // The client hung up mid-body: there is nobody to answer and nothing to report.
-    if (error instanceof RequestAbortedError) return
+    if (isRequestAbortedError(error)) return
     answerFor(error, settings.onError)
       .then(function answer(problem) {
         sendProblem(req, res, problem)

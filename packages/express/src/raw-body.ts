@@ -1,14 +1,6 @@
 import { Buffer } from 'node:buffer'
 import type { IncomingMessage } from 'node:http'
-import { concatInto, readNodeBody } from '@ledgerly/webhooks/http'
-
-/** The client went away before the body was complete: there is nobody left to answer. */
-export class RequestAbortedError extends Error {
-  constructor() {
-    super('The client closed the connection before the webhook body was complete')
-    this.name = 'RequestAbortedError'
-  }
-}
+import { concatInto, RequestAbortedError, readNodeBody } from '@ledgerly/webhooks/http'
 
 /** Receives the outcome of a body read: exactly one of the two is called, exactly once. */
 export interface BodyCallbacks {

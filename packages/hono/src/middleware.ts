@@ -1,16 +1,11 @@
 import type { EventMap, LedgerlyEvents, VerifiedWebhook } from '@ledgerly/webhooks'
 import {
   type AdapterOptions,
-  type AdapterSettings,
   answerFor,
-  clientIp,
   drainBody,
-  ForbiddenSourceError,
   isRequestAbortedError,
-  isSourceUnknown,
-  RequestAbortedError,
   SOURCE_REFUSAL_DRAIN,
-  UnknownSourceError,
+  sourceRefusal,
   validateAdapterOptions,
 } from '@ledgerly/webhooks/http'
 import type { Context, MiddlewareHandler } from 'hono'
@@ -36,27 +31,6 @@ export interface LedgerlyVariables<Events extends EventMap = LedgerlyEvents> {
 
 const GET_CLIENT_IP_HINT =
   "Pass getClientIp: (c) => c.req.header('cf-connecting-ip') on Cloudflare Workers (Cloudflare sets that header), or a function returning the peer address your runtime gives"
-
-/**
- * `allowedIps`: why the request's source is not let in, or `undefined` when it is. An address outside the
- * list (or too few `X-Forwarded-For` hops under `trustProxy`) is the sender's: 403. No address at all with
- * `trustProxy` off is the receiver's configuration (Workers without `getClientIp`): 500, so nothing is lost.
- */
-function sourceRefusal(
-  c: Context,
-  peer: string | null | undefined,
-  { isAllowed, trustProxy }: AdapterSettings,
-): Error | undefined {
-  if (!isAllowed) return undefined
-  if (isSourceUnknown(peer, trustProxy)) {
-    // Node and Bun report no address once the client has gone: that is a disconnect (quiet 499), not a
-    // configuration to log on every connect-and-drop.
-    if (clientGone(c)) return new RequestAbortedError()
-    return new UnknownSourceError(GET_CLIENT_IP_HINT)
-  }
-  const ip = clientIp(peer ?? undefined, c.req.header('x-forwarded-for'), trustProxy)
-  return ip !== undefined && isAllowed(ip) ? undefined : new ForbiddenSourceError()
-}
 
 /**
  * Whether the client has already closed the connection: Node's socket on `@hono/node-server` (asked
@@ -119,7 +93,12 @@ export function ledgerlyWebhook<Events extends EventMap = LedgerlyEvents>(
   return async function ledgerlyWebhookMiddleware(c, next) {
     try {
       if (isAllowed) {
-        const refusal = sourceRefusal(c, getClientIp(c), settings)
+        const refusal = sourceRefusal(settings, {
+          peer: getClientIp(c),
+          forwardedFor: c.req.header('x-forwarded-for'),
+          gone: () => clientGone(c),
+          howToFix: GET_CLIENT_IP_HINT,
+        })
         if (isRequestAbortedError(refusal)) throw refusal
         if (refusal) await refuseSource(c, refusal)
       }

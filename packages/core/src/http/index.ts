@@ -31,4 +31,5 @@ export {
 export { payloadTooLarge, readBodyWithLimit } from './read-body.js'
 export { type NodeBodyCallbacks, type NodeBodyStream, readNodeBody } from './read-node-body.js'
 export { isRequestAbortedError, RequestAbortedError } from './request-aborted.js'
+export { type RequestSource, sourceRefusal } from './source-refusal.js'
 export { isSourceUnknown, UnknownSourceError } from './unknown-source.js'
