@@ -1,4 +1,5 @@
 import { sha256 } from '@noble/hashes/sha2.js'
+import { toHex } from '../bytes.js'
 import type { VerifiedWebhookBase } from '../types.js'
 
 /** Parts longer than this (after escaping) are replaced by their SHA-256, so keys stay short. */
@@ -22,9 +23,7 @@ function escapeUnit(unit: string): string {
 function keyPart(value: string): string {
   const escaped = value.replace(UNSAFE, escapeUnit)
   if (escaped.length <= MAX_PART_LENGTH) return escaped
-  let hex = ''
-  for (const byte of sha256(encoder.encode(escaped))) hex += byte.toString(16).padStart(2, '0')
-  return `~sha256~${hex}`
+  return `~sha256~${toHex(sha256(encoder.encode(escaped)))}`
 }
 
 /**

@@ -1,4 +1,5 @@
 import { sha256 } from '@noble/hashes/sha2.js'
+import { toHex } from '../bytes.js'
 import { DEFAULT_TOLERANCE_SECONDS } from '../options.js'
 import type { VerifiedWebhookBase } from '../types.js'
 import type { VerifiedSignature } from '../verifier.js'
@@ -43,12 +44,6 @@ export interface ReplayGuardOptions {
 }
 
 const encoder = new TextEncoder()
-
-function toHex(bytes: Uint8Array): string {
-  let hex = ''
-  for (const byte of bytes) hex += byte.toString(16).padStart(2, '0')
-  return hex
-}
 
 const NOT_VERIFIED = 'pass the result of verify()/verifySignature()'
 

@@ -1,3 +1,4 @@
+import { toHex } from '../bytes.js'
 import type { VerifiedWebhookBase } from '../types.js'
 import { idempotencyKey } from './key.js'
 import { type IdempotencyOptions, type StoreOperation, validateIdempotencyOptions } from './options.js'
@@ -26,9 +27,7 @@ export type RunOnceResult<T> =
  * only offer in secure contexts).
  */
 function leaseToken(): string {
-  let hex = ''
-  for (const byte of crypto.getRandomValues(new Uint8Array(16))) hex += byte.toString(16).padStart(2, '0')
-  return hex
+  return toHex(crypto.getRandomValues(new Uint8Array(16)))
 }
 
 function safely(
