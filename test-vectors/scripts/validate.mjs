@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Validates every vector file against schema.json (ajv, JSON Schema 2020-12), then checks what a schema
-// cannot: ids unique per file, the utf8 view equal to the hex bytes, enough cases in all.
+// cannot: ids unique per file, the utf8 view equal to the hex bytes, enough cases in all, and the case
+// counts README.md states (its file table and "N verification cases per run").
 // Prints "N passed, N failed" (one per file); exits 1 on any problem.
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -67,14 +68,39 @@ function coverageProblems(coverage) {
   return problems
 }
 
+/**
+ * The README's file table (`| \`file.json\` | N | ... |`) must list every file with its real count, and its
+ * "(N verification cases per run" sentence must give the total, so the counts a reader relies on cannot go
+ * stale when cases are added.
+ */
+function readmeProblems(text, counts, total) {
+  const problems = []
+  const listed = new Map()
+  for (const [, file, n] of text.matchAll(/^\| `([\w-]+\.json)` +\| +(\d+) \|/gm)) listed.set(file, Number(n))
+  for (const [file, n] of counts) {
+    if (!listed.has(file)) problems.push(`the file table does not list ${file}`)
+    else if (listed.get(file) !== n)
+      problems.push(`the file table says ${file} has ${listed.get(file)} cases; it has ${n}`)
+  }
+  for (const file of listed.keys())
+    if (!counts.has(file)) problems.push(`the file table lists ${file}, which is not a vector file`)
+  const stated = /\((\d+) verification cases per run/.exec(text)
+  if (!stated) problems.push('no "(N verification cases per run" sentence')
+  else if (Number(stated[1]) !== total)
+    problems.push(`it says ${stated[1]} verification cases per run; there are ${total}`)
+  return problems
+}
+
 let passed = 0
 let failed = 0
 let cases = 0
+const counts = new Map()
 for (const file of [...VECTOR_FILES, HMAC_FILE]) {
   const document = JSON.parse(readFileSync(join(vectorsDir, file), 'utf8'))
   const problems = validate(document)
     ? semanticProblems(document)
     : validate.errors.map((e) => `${e.instancePath} ${e.message}`)
+  counts.set(file, document.cases?.length ?? 0)
   if (file !== HMAC_FILE) cases += document.cases?.length ?? 0
   if (problems.length === 0) passed++
   else {
@@ -87,6 +113,12 @@ if (coverage.length === 0) passed++
 else {
   failed++
   for (const problem of coverage) console.error(`FAIL coverage.json: ${problem}`)
+}
+const readme = readmeProblems(readFileSync(join(packageDir, 'README.md'), 'utf8'), counts, cases)
+if (readme.length === 0) passed++
+else {
+  failed++
+  for (const problem of readme) console.error(`FAIL README.md: ${problem}`)
 }
 if (cases < MIN_CASES) {
   failed++
