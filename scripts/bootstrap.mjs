@@ -25,11 +25,13 @@ function run(command) {
 }
 
 // System packages the full test run needs (Redis for the idempotency and queue tests, PHP for the
-// reference verifier, Chromium for the browser runner). Installed with apt-get when we are root.
+// reference verifier, Chromium and Firefox ESR for the two browser runners). Installed with apt-get when
+// we are root.
 const SYSTEM = [
   { command: 'redis-server', apt: 'redis-server' },
   { command: 'php', apt: 'php-cli' },
   { command: 'chromium', apt: 'chromium' },
+  { command: 'firefox-esr', apt: 'firefox-esr' },
   { command: 'python3', apt: 'python3' },
 ]
 

@@ -53,6 +53,7 @@ const STEPS = [
   { name: 'workerd', command: [HOST, script('runners/workerd.mjs')] },
   { name: 'edge-runtime', command: [HOST, script('runners/edge-runtime.mjs')] },
   { name: 'chromium', command: [HOST, script('runners/chromium.mjs')] },
+  { name: 'firefox', command: [HOST, script('runners/firefox.mjs')] },
   { name: 'python (reference)', command: ['python3', join(packageDir, 'python', 'verify_vectors.py')] },
   { name: 'php (reference)', command: ['php', join(packageDir, 'php', 'verify_vectors.php')] },
 ]

@@ -1,5 +1,5 @@
-// Entry of the bundle that workerd, the edge runtime and Chromium run: the default (web) build of the
-// core plus every vector, inlined by esbuild (see bundle.mjs), behind one function.
+// Entry of the bundle that workerd, the edge runtime and the browsers (Chromium, Firefox) run: the default
+// (web) build of the core plus every vector, inlined by esbuild (see bundle.mjs), behind one function.
 
 import { documents, primitives } from 'virtual:vectors'
 import * as core from '@ledgerly/webhooks'

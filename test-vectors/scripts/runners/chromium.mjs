@@ -1,12 +1,11 @@
 #!/usr/bin/env node
-import { mkdtempSync, rmSync } from 'node:fs'
 // Runs every vector in headless Chromium (Debian's /usr/bin/chromium, driven by playwright-core): a page
 // served on 127.0.0.1 (a secure context, so Web Crypto is there) loads the bundled default build.
-import { createServer } from 'node:http'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { chromium } from 'playwright-core'
-import { bundle } from '../lib/bundle.mjs'
+import { serveVectorsPage } from '../lib/browser-page.mjs'
 import { cannotStart, printReport } from '../lib/print-report.mjs'
 
 const runtime = 'chromium'
@@ -22,25 +21,12 @@ const ARGS = [
   '--no-first-run',
 ]
 
-function serve(script) {
-  const page =
-    '<!doctype html><meta charset="utf-8"><title>vectors</title><script src="/vectors.js"></script>'
-  const server = createServer((request, response) => {
-    const isScript = request.url === '/vectors.js'
-    response.writeHead(200, {
-      'content-type': isScript ? 'text/javascript; charset=utf-8' : 'text/html; charset=utf-8',
-    })
-    response.end(isScript ? script : page)
-  })
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)))
-}
-
 let browser
-let server
+let site
 const userDataDir = mkdtempSync(join(tmpdir(), 'ledgerly-vectors-chromium-'))
 let code
 try {
-  server = await serve(await bundle('iife'))
+  site = await serveVectorsPage()
   browser = await chromium.launchPersistentContext(userDataDir, {
     executablePath,
     args: ARGS,
@@ -50,7 +36,7 @@ try {
   const page = browser.pages()[0] ?? (await browser.newPage())
   const errors = []
   page.on('pageerror', (error) => errors.push(error.message))
-  await page.goto(`http://127.0.0.1:${server.address().port}/`, { timeout: 30_000 })
+  await page.goto(site.url, { timeout: 30_000 })
   const version = browser.browser()?.version() ?? (await page.evaluate(() => navigator.userAgent))
   const report = await page.evaluate(async () => JSON.stringify(await globalThis.runVectors()))
   if (errors.length > 0) throw new Error(`page errors: ${errors.join('; ')}`)
@@ -59,7 +45,7 @@ try {
   code = cannotStart(runtime, error)
 } finally {
   await browser?.close()
-  server?.close()
+  site?.close()
   rmSync(userDataDir, { recursive: true, force: true })
 }
 process.exit(code)
