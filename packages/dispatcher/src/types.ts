@@ -45,7 +45,7 @@ export type DeliveryErrorCode =
   | 'CLIENT_ERROR'
   /** 3xx: redirects are never followed. Permanent unless listed in `retryStatuses`. */
   | 'REDIRECT'
-  /** Any other status (1xx that is not a redirect or success). Permanent. */
+  /** A status outside 2xx–5xx (600–999; 1xx interim answers are skipped, not counted). Permanent. */
   | 'UNEXPECTED_STATUS'
   /**
    * Nothing was sent: the attempt could not be signed, because the `now` clock threw or gave no valid unix

@@ -36,7 +36,7 @@ function reportServerError(error: unknown, problem: ProblemResponse): void {
  * The answer an adapter sends for a caught error: {@link problemFor} (or `answer`, when the adapter knows
  * better than the error's type), then the app's `onError` hook, which may replace it. With no hook, a 5xx
  * answer is logged with `console.error` (the error and its stack); a 4xx is not, nor a
- * {@link RequestAbortedError} (adapters answer that one with an empty 499 themselves). A hook that throws,
+ * {@link RequestAbortedError} (adapters answer that one themselves: an empty 499, or nothing on a closed socket). A hook that throws,
  * or returns something that is not a `ProblemResponse`, cannot take the server down: a throw becomes 500
  * `INTERNAL_ERROR`, anything else keeps the default answer.
  *

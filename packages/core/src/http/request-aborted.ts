@@ -5,9 +5,10 @@ const ABORTED_BRAND = Symbol.for('ledgerly.webhooks.request-aborted-error')
  * reports an `AbortError`, Deno a `BadResource`, workerd "Network connection lost.", Node's stream
  * "aborted"). The runtime's own error is kept as `cause`.
  *
- * Nobody is left to read an answer, and anyone can cause it without a signature, so the adapters answer
- * it with an empty `499` (nginx's "client closed request", for access logs), call no `onError` hook, and
- * {@link answerFor} never logs it.
+ * Nobody is left to read an answer, and anyone can cause it without a signature, so the Hono and edge
+ * adapters answer it with an empty `499` (nginx's "client closed request", for access logs), the Express
+ * adapter writes nothing to the closed socket, none calls an `onError` hook, and {@link answerFor} never
+ * logs it.
  *
  * @example
  * ```ts

@@ -94,8 +94,9 @@ export interface DeliveryQueue {
    * Stores a job, delayed by `delayMs`. A job id the queue already holds is ignored. A first attempt
    * (`attempt: 1`) of a delivery the queue still holds in another attempt (a retry waiting) should be ignored
    * too: it is the same delivery dispatched again, and running it would send attempt 1 twice. `memoryQueue`
-   * does; the BullMQ driver dedupes by job id only, so it ignores such a job only while it still keeps the
-   * first attempt's job (`removeOnComplete`).
+   * does. The BullMQ driver dedupes by job id: without batches it ignores such a job only while it still
+   * keeps the first attempt's job (`removeOnComplete`); with `batchSize > 1` a claim key per first attempt,
+   * kept for `dedupeSeconds`, does it.
    */
   enqueue(job: DeliveryJob, options?: EnqueueOptions): Promise<void>
   /**
