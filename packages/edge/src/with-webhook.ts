@@ -20,10 +20,13 @@ export type WebhookHandler<Events extends EventMap, Args extends unknown[]> = (
   // biome-ignore lint/suspicious/noConfusingVoidType: a handler that returns nothing answers 204
 ) => Response | void | Promise<Response | void>
 
-/** Carries a handler's own 5xx answer out of runOnce, so the claim is released and the answer still sent. */
-class HandlerAnswered5xx extends Error {
+/**
+ * Carries a handler's own non-2xx answer out of runOnce, so the claim is released (a later delivery runs
+ * the handler again, as with the Express adapter) and the answer is still sent as it is.
+ */
+class NotHandled extends Error {
   constructor(readonly response: Response) {
-    super('the handler answered with a 5xx status')
+    super('the handler did not answer 2xx')
   }
 }
 
@@ -50,8 +53,10 @@ function clientClosedRequest(): Response {
  * `application/problem+json` and its status, and an error thrown by the handler (or a return value that
  * is neither a `Response` nor `undefined`) becomes 500 `INTERNAL_ERROR` (so Ledgerly retries). A sender
  * gone mid-body gets an empty 499, with no `onError` call. With `idempotency`, the handler runs
- * once per event: a duplicate gets 200, one in progress gets 503 + `Retry-After`, and a handler that
- * throws or answers 5xx releases its claim. Options are validated here, once.
+ * once per event: a 2xx answer (or nothing, 204) marks the event done; a handler that throws or answers
+ * anything else (a 4xx, a redirect, a 5xx) releases its claim, so a later delivery runs it again, and its
+ * answer is sent as it is. A duplicate of a done event gets `200 {"outcome":"duplicate"}`, one in
+ * progress gets 503 + `Retry-After`. Options are validated here, once.
  *
  * @example
  * ```ts
@@ -91,7 +96,8 @@ export function withLedgerlyWebhook<
       if (!idempotency) return await run(webhook)
       const result = await runOnce(webhook, idempotency, async function runHandlerOnce() {
         const response = await run(webhook)
-        if (response.status >= 500) throw new HandlerAnswered5xx(response)
+        // Only a 2xx answer (204 for a handler that returned nothing) means the event was handled.
+        if (response.status < 200 || response.status >= 300) throw new NotHandled(response)
         return response
       })
       if (result.outcome === 'handled') return result.value
@@ -102,7 +108,7 @@ export function withLedgerlyWebhook<
       const answer = inProgressProblem(result.retryAfterSeconds)
       return new Response(answer.body, { status: answer.status, headers: answer.headers })
     } catch (error) {
-      if (error instanceof HandlerAnswered5xx) return error.response
+      if (error instanceof NotHandled) return error.response
       // Nobody is left to read an answer, and anyone can cause it: no onError, nothing logged.
       if (isRequestAbortedError(error)) return clientClosedRequest()
       // The handler's own failure is always 500, whatever it threw: a 4xx would end Ledgerly's retries.

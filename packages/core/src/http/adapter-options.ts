@@ -23,7 +23,10 @@ export interface AdapterOptions extends VerifierOptions {
    * `Content-Length` says so), without buffering the rest. Default: `maxPayloadBytes`, else 10 MiB.
    */
   maxBodyBytes?: number
-  /** Only these sources (IPv4/IPv6 addresses or CIDR ranges) are let in; others get 403. Default: all. */
+  /**
+   * Only these sources (IPv4/IPv6 addresses or CIDR ranges) are let in; others get 403. With no address to
+   * check (a runtime that exposes none), the answer is a logged 500, never 403. Default: all.
+   */
   allowedIps?: readonly string[]
   /**
    * How to find the source address for `allowedIps`: `false` (default) uses the TCP peer; `N` (or
@@ -31,14 +34,16 @@ export interface AdapterOptions extends VerifierOptions {
    */
   trustProxy?: boolean | number
   /**
-   * Sees every rejection (log it here); may return a different answer. Errors it throws become 500.
+   * Sees every rejection but the idempotency answers (log it here); may return a different answer. Errors
+   * it throws become 500.
    * Without it, 5xx answers (the receiver's own failures) are logged with `console.error` and 4xx are not.
    */
   onError?: AdapterErrorHook
   /**
    * Exactly-once handling: `{ store, leaseMs?, ttlMs? }` (see `@ledgerly/webhooks/idempotency`). A
    * delivery of an event already handled gets 200 without running the handler; one still being handled
-   * gets 503 with `Retry-After`; a handler failure releases the claim so the sender's retry runs it.
+   * gets 503 with `Retry-After` (neither answer reaches `onError`). Only a 2xx answer from the handler marks
+   * the event done; any other answer, or a throw, releases the claim, so a later delivery runs it again.
    */
   idempotency?: IdempotencyOptions
 }
