@@ -9,16 +9,17 @@ import { verifyWith } from './verify-request.js'
 const DUPLICATE_BODY = '{"outcome":"duplicate"}'
 
 /**
- * Your code for one verified webhook. Return a `Response`, or nothing for `204 No Content`; anything else
- * is answered `500 INTERNAL_ERROR`. `request` is the runtime's own request, its body already read:
- * `webhook.raw` holds the verified bytes and `webhook.body` the parsed JSON.
+ * Your code for one verified webhook. Return a `Response`, or nothing (`undefined` or `null`) for
+ * `204 No Content`; anything else is answered `500 INTERNAL_ERROR`. `request` is the runtime's own
+ * request, its body already read: `webhook.raw` holds the verified bytes and `webhook.body` the parsed
+ * JSON.
  */
 export type WebhookHandler<Events extends EventMap, Args extends unknown[]> = (
   webhook: VerifiedWebhook<Events>,
   request: Request,
   ...runtimeArgs: Args
   // biome-ignore lint/suspicious/noConfusingVoidType: a handler that returns nothing answers 204
-) => Response | void | Promise<Response | void>
+) => Response | null | void | Promise<Response | null | void>
 
 /**
  * Carries a handler's own non-2xx answer out of runOnce, so the claim is released (a later delivery runs

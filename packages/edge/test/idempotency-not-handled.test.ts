@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest'
 import { withLedgerlyWebhook } from '../src/index.js'
 import { serveFetch } from './support/node-bridge.js'
 
-type Answer = () => Response | undefined
+type Answer = () => Response | null | undefined
 
 /** What a client sees of one answer. */
 interface Seen {
@@ -64,8 +64,8 @@ const HANDLED: Array<[string, Answer, number]> = [
   ['200', () => Response.json({ ok: true }), 200],
   ['204', () => new Response(null, { status: 204 }), 204],
   ['undefined (204)', () => undefined, 204],
-  // The type says Response or nothing; plain JavaScript handlers also return null, answered 204 alike.
-  ['null (204)', () => null as unknown as undefined, 204],
+  // null is nothing too: WebhookHandler's type allows it (this file does not type-check otherwise).
+  ['null (204)', () => null, 204],
 ]
 
 describe('withLedgerlyWebhook({ idempotency }) on a real node:http server', () => {
