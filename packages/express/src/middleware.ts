@@ -4,9 +4,8 @@ import {
   type AdapterOptions,
   type AdapterSettings,
   answerFor,
-  clientIp,
-  ForbiddenSourceError,
   isRequestAbortedError,
+  sourceRefusal,
   validateAdapterOptions,
 } from '@ledgerly/webhooks/http'
 import { type IdempotencyOptions, validateIdempotencyOptions } from '@ledgerly/webhooks/idempotency'
@@ -55,11 +54,34 @@ function wireHeaders(req: IncomingMessage): IncomingMessage['headers'] | string[
   return req.rawHeaders !== undefined && req.rawHeaders.length > 0 ? req.rawHeaders : req.headers
 }
 
-/** The source address check of `allowedIps`; throws {@link ForbiddenSourceError} for a refused source. */
-function assertAllowed(req: IncomingMessage, settings: AdapterSettings): void {
-  if (!settings.isAllowed) return
-  const ip = clientIp(req.socket.remoteAddress, forwardedFor(req), settings.trustProxy)
-  if (ip === undefined || !settings.isAllowed(ip)) throw new ForbiddenSourceError()
+/**
+ * The advice an `UnknownSourceError` gives an Express app. Express has no `getClientIp`: the address is
+ * the socket's, so it is missing exactly when the server listens on something other than TCP.
+ */
+const NO_PEER_ADDRESS_HINT =
+  'The Express adapter checks req.socket.remoteAddress (not req.ip: Express\'s own "trust proxy" setting is not consulted), and a server listening on a Unix socket or a named pipe (behind nginx, Passenger, iisnode) has none. Filter source addresses in that proxy and remove allowedIps here'
+
+/**
+ * Whether the client has already closed the connection. Node then reports no `remoteAddress` (unless
+ * something read it earlier), and there is nobody left to answer.
+ */
+function clientGone(req: IncomingMessage): boolean {
+  return req.destroyed || req.socket?.destroyed === true
+}
+
+/**
+ * The `allowedIps` decision, the core's {@link sourceRefusal} shared with the other adapters: `undefined`
+ * lets the request in; else a `ForbiddenSourceError` (403: an address outside the list), an
+ * `UnknownSourceError` (500, logged: no address at all) or a `RequestAbortedError` (the client is gone:
+ * no answer).
+ */
+function refusedSource(req: IncomingMessage, settings: AdapterSettings): Error | undefined {
+  return sourceRefusal(settings, {
+    peer: req.socket?.remoteAddress,
+    forwardedFor: forwardedFor(req),
+    gone: () => clientGone(req),
+    howToFix: NO_PEER_ADDRESS_HINT,
+  })
 }
 
 /**
@@ -67,9 +89,13 @@ function assertAllowed(req: IncomingMessage, settings: AdapterSettings): void {
  *
  * It reads the raw body itself when nothing has read it yet, or takes the Buffer left by `express.raw()`;
  * a body already parsed by `express.json()`/`urlencoded()` is refused with `PAYLOAD_NOT_RAW` (500). The
- * body limit (`maxBodyBytes`, default 10 MiB) answers 413 before the body is buffered. Every rejection is
- * an `application/problem+json` answer with the status of its code; `next()` is only called for a
- * verified webhook. Options are validated here, once: a bad option throws a `TypeError`/`RangeError`.
+ * body limit (`maxBodyBytes`, default 10 MiB) answers 413 before the body is buffered. With `allowedIps`,
+ * a source outside the list is answered 403 before the body is read; a request with no source address to
+ * check (a server listening on a Unix socket: `req.socket.remoteAddress` is empty) is answered 500 and
+ * logged, so Ledgerly keeps retrying while you fix it (set `trustProxy` behind your own proxy). Every
+ * rejection is an `application/problem+json` answer with the status of its code; a client that has already
+ * hung up gets no answer at all. `next()` is only called for a verified webhook. Options are validated
+ * here, once: a bad option throws a `TypeError`/`RangeError`.
  *
  * @typeParam Events - Your event map, for a sender with events of its own (declare it as extending
  * `LedgerlyEvents`); the handler reads it through `WebhookRequest<Events, Request>`. Default: Ledgerly's.
@@ -90,6 +116,12 @@ function assertAllowed(req: IncomingMessage, settings: AdapterSettings): void {
  * interface MyEvents extends LedgerlyEvents { invoice_paid: { id: string; amount: number } }
  * app.post('/webhooks/billing', ledgerlyWebhook<MyEvents>({ secret: process.env.BILLING_WEBHOOK_SECRET! }), (req: WebhookRequest<MyEvents, Request>, res: Response) => {
  *   if (req.ledgerly!.event === 'invoice_paid') console.log(req.ledgerly!.data.amount)
+ *   res.sendStatus(204)
+ * })
+ *
+ * // allowedIps on a Unix socket behind nginx (no TCP peer address): check the address nginx appends to
+ * // X-Forwarded-For (proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for).
+ * app.post('/webhooks/partner', ledgerlyWebhook({ secret: process.env.PARTNER_WEBHOOK_SECRET!, allowedIps: ['192.0.2.0/24'], trustProxy: 1 }), (req, res) => {
  *   res.sendStatus(204)
  * })
  * ```
@@ -149,11 +181,12 @@ export function ledgerlyWebhook<Events extends EventMap = LedgerlyEvents>(
           if (run) next()
         }, fail)
     }
-    try {
-      assertAllowed(req, settings)
-    } catch (error) {
-      fail(error)
-      return
+    if (settings.isAllowed) {
+      const refusal = refusedSource(req, settings)
+      if (refusal) {
+        fail(refusal)
+        return
+      }
     }
     requestBody(req, settings.maxBodyBytes, { body: admit, fail })
   }

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http'
 import { WebhookVerificationError } from '@ledgerly/webhooks'
-import { payloadTooLarge } from '@ledgerly/webhooks/http'
+import { payloadTooLarge, RequestAbortedError } from '@ledgerly/webhooks/http'
 import { type BodyCallbacks, readRawBody } from './raw-body.js'
 
 /** What Express (or a body parser) may have left on the request. */
@@ -40,6 +40,8 @@ function streamConsumed(req: IncomingMessage): boolean {
  *   a parsed body;
  * - a consumed stream with `req.rawBody` bytes beside it (Cloud Functions, Firebase, a body-parser `verify`
  *   hook) is verified on those bytes: they are what was read off the wire;
+ * - a stream destroyed before its end, with no bytes beside it, means the client went away before the body
+ *   was read (while a slower middleware ran): a {@link RequestAbortedError}, which gets no answer;
  * - anything else means a parser consumed the stream and re-decoded it: the bytes the signature covers are
  *   gone, so it is `PAYLOAD_NOT_RAW` (500 — the receiver's bug, and Ledgerly keeps retrying while it is fixed).
  *
@@ -63,6 +65,11 @@ export function requestBody(req: ExpressLikeRequest, limit: number, callbacks: B
   if (raw instanceof Uint8Array) {
     if (raw.length > limit) callbacks.fail(payloadTooLarge(limit, raw.length))
     else callbacks.body(raw)
+    return
+  }
+  if (req.destroyed && !req.readableEnded) {
+    // Nobody read this body: the client hung up first, and there is nobody left to answer.
+    callbacks.fail(new RequestAbortedError())
     return
   }
   callbacks.fail(

@@ -1,5 +1,5 @@
 import { request } from 'node:http'
-import { connect } from 'node:net'
+import { connect, type Socket } from 'node:net'
 
 export interface Answer {
   status: number
@@ -28,16 +28,22 @@ function toAnswer(status: number, headers: Answer['headers'], text: string): Ans
   return { status, headers, text, json }
 }
 
+/** Where a request goes: a port on 127.0.0.1, another host's port, or a Unix socket. */
+export type Target = number | { host: string; port: number } | { socketPath: string }
+
+function whereTo(target: Target): { host: string; port: number } | { socketPath: string } {
+  return typeof target === 'number' ? { host: '127.0.0.1', port: target } : target
+}
+
 /** POSTs through node:http, so headers go on the wire exactly as given (repeats included). */
-export function post(port: number, options: PostOptions = {}): Promise<Answer> {
+export function post(target: Target, options: PostOptions = {}): Promise<Answer> {
   const body = options.body ?? ''
   const pairs: [string, string][] = Array.isArray(options.headers)
     ? options.headers.map(([name, value]) => [name, value])
     : Object.entries(options.headers ?? {})
   return new Promise(function send(resolve, reject) {
     const req = request({
-      host: '127.0.0.1',
-      port,
+      ...whereTo(target),
       method: 'POST',
       path: options.path ?? '/webhooks',
       agent: false,
@@ -83,4 +89,10 @@ export function rawRequest(port: number, bytes: Uint8Array): Promise<Answer> {
     })
     socket.write(bytes)
   })
+}
+
+/** Opens a bare connection to `target`, for a test that writes raw bytes and then hangs up. */
+export function openConnection(target: Target): Socket {
+  const where = whereTo(target)
+  return 'socketPath' in where ? connect({ path: where.socketPath }) : connect(where.port, where.host)
 }

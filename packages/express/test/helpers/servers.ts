@@ -1,5 +1,8 @@
+import { mkdtempSync, rmSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import express5 from 'express'
 import express4 from 'express4'
 
@@ -18,22 +21,58 @@ export interface RunningServer {
   close(): Promise<void>
 }
 
-/** Starts an app on 127.0.0.1 with an OS-chosen port. */
-export function listen(app: (req: never, res: never) => void): Promise<RunningServer> {
+function closer(server: Server, after: () => void = () => undefined): () => Promise<void> {
+  return () =>
+    new Promise<void>((done) => {
+      server.closeAllConnections()
+      server.close(() => {
+        after()
+        done()
+      })
+    })
+}
+
+/**
+ * Starts an app with an OS-chosen port on `host`: 127.0.0.1 by default, `'::1'` for IPv6, `'::'` for a
+ * dual-stack server whose IPv4 clients arrive as IPv4-mapped IPv6 peers (`::ffff:127.0.0.1`).
+ */
+export function listen(app: (req: never, res: never) => void, host = '127.0.0.1'): Promise<RunningServer> {
   const server = createServer(app as Parameters<typeof createServer>[1])
   return new Promise(function started(resolve, reject) {
     server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
+    server.listen(0, host, () => {
       const { port } = server.address() as AddressInfo
       resolve({
         port,
-        url: `http://127.0.0.1:${port}`,
+        url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
         server,
-        close: () =>
-          new Promise<void>((done) => {
-            server.closeAllConnections()
-            server.close(() => done())
-          }),
+        close: closer(server),
+      })
+    })
+  })
+}
+
+export interface RunningUnixServer {
+  socketPath: string
+  server: Server
+  close(): Promise<void>
+}
+
+/**
+ * Starts an app on a Unix domain socket in a fresh temporary directory (removed on close), as an app
+ * behind nginx's `proxy_pass http://unix:…` runs: Node gives its requests no `req.socket.remoteAddress`.
+ */
+export function listenOnUnixSocket(app: (req: never, res: never) => void): Promise<RunningUnixServer> {
+  const dir = mkdtempSync(join(tmpdir(), 'ledgerly-express-'))
+  const socketPath = join(dir, 'app.sock')
+  const server = createServer(app as Parameters<typeof createServer>[1])
+  return new Promise(function started(resolve, reject) {
+    server.once('error', reject)
+    server.listen(socketPath, () => {
+      resolve({
+        socketPath,
+        server,
+        close: closer(server, () => rmSync(dir, { recursive: true, force: true })),
       })
     })
   })
