@@ -11,15 +11,19 @@ import { sendProblem } from './answer.js'
 
 const DUPLICATE_BODY = JSON.stringify({ outcome: 'duplicate' })
 
+/**
+ * Marks the key done (`complete`) or frees it (`release`), then calls `then`. A failing store can only be
+ * reported: the handler's answer stands either way.
+ */
 function settle(
   idempotency: ResolvedIdempotencyOptions,
   key: string,
   token: string,
   operation: StoreOperation,
+  then: () => void,
 ): void {
   const { store, ttlMs, onStoreError } = idempotency
-  // Promise.resolve().then: a store method that throws synchronously is caught too. The answer is already
-  // sent, so a failing store can only be reported, never change it.
+  // Promise.resolve().then: a store method that throws synchronously is caught too.
   Promise.resolve()
     .then(() => (operation === 'complete' ? store.complete(key, ttlMs, token) : store.release(key, token)))
     .catch(function reportStoreError(error: unknown) {
@@ -29,6 +33,34 @@ function settle(
         // A throwing reporter must not become an unhandled rejection.
       }
     })
+    .then(then)
+}
+
+type End = (...args: unknown[]) => ServerResponse
+
+/**
+ * Settles the claim when the handler ends its response, and sends that end only once the store has
+ * answered, as `runOnce` does for the Hono and edge adapters. Reading the outcome from `'finish'` instead
+ * missed every answer whose client had already hung up (a sender that timed out: Node then emits only
+ * `'close'`), so a handler that had succeeded kept its lease and ran again once the lease expired; and a
+ * redelivery arriving just after the answer found the key still in progress.
+ */
+function settleOnEnd(
+  res: ServerResponse,
+  idempotency: ResolvedIdempotencyOptions,
+  key: string,
+  token: string,
+): void {
+  const end = res.end as unknown as End
+  const endAfterSettling: End = function endAfterSettling(...args) {
+    res.end = end as unknown as ServerResponse['end'] // once: a second end() goes straight through
+    const handled = res.statusCode >= 200 && res.statusCode < 300
+    settle(idempotency, key, token, handled ? 'complete' : 'release', function sendAnswer() {
+      end.apply(res, args)
+    })
+    return res
+  }
+  res.end = endAfterSettling as unknown as ServerResponse['end']
 }
 
 /**
@@ -38,12 +70,13 @@ function settle(
  * - already done → answers `200 {"outcome":"duplicate"}` itself; the handler does not run;
  * - held by another delivery → answers `503` `IN_PROGRESS` with `Retry-After` (never 4xx: Ledgerly would
  *   drop the event for good);
- * - claimed → returns `true` (call `next()`); when the response finishes, a 2xx marks the key done for
- *   `ttlMs` and any other status releases it, so the sender's retry is processed.
+ * - claimed → returns `true` (call `next()`); when the handler ends its response (`res.end()`, which
+ *   `res.send()`, `res.json()` and `res.sendStatus()` call), a 2xx marks the key done for `ttlMs` and any
+ *   other status releases it, so a later delivery is processed; the answer leaves once the store has
+ *   answered. That holds when the client has already hung up, too.
  *
- * A connection that closes before the response finished leaves the lease in place: the handler may still
- * be running, and releasing would let a retry run it a second time. The lease expires after `leaseMs`,
- * as after a crash, and the next retry is processed then.
+ * A handler that never ends its response (it hangs, or the process dies) leaves the lease in place: the
+ * lease expires after `leaseMs`, as after a crash, and the next retry is processed then.
  */
 export async function claimOrAnswer(
   // Whatever the event map: the key is built from `scheme`, `event` and `id` only.
@@ -72,8 +105,6 @@ export async function claimOrAnswer(
     return false
   }
   if (claim !== 'claimed') throw new TypeError(`ledgerlyWebhook: store.claim returned ${String(claim)}`)
-  res.once('finish', function settleClaim() {
-    settle(idempotency, key, token, res.statusCode >= 200 && res.statusCode < 300 ? 'complete' : 'release')
-  })
+  settleOnEnd(res, idempotency, key, token)
   return true
 }

@@ -173,15 +173,8 @@ describe.each(EXPRESS_VERSIONS)('$name', ({ express }) => {
     expect(runs.get('entry-once')).toBe(1)
   })
 
-  it('the client hangs up before the answer → the lease is kept (503), then expires and the retry is processed', async () => {
-    const gate = latch()
-    const { port, runs } = await start(
-      async (run, res) => {
-        if (run === 1) await gate.opened
-        res.sendStatus(204)
-      },
-      { leaseMs: 3000 },
-    )
+  /** Starts a delivery, waits until the handler runs, and hangs up, as a sender whose timeout fired. */
+  async function hangUpWhileHandling(port: number, runs: Map<string, number>): Promise<void> {
     const aborted = new AbortController()
     const first = fetch(`http://127.0.0.1:${port}/webhooks`, {
       method: 'POST',
@@ -192,12 +185,57 @@ describe.each(EXPRESS_VERSIONS)('$name', ({ express }) => {
     await expect.poll(() => runs.get('entry-once')).toBe(1)
     aborted.abort()
     await expect(first).rejects.toThrow()
-    // The first handler may still be running: a retry now must not run it a second time.
+  }
+
+  it('the client hangs up, then the handler answers 204 → done: the retry gets 200 duplicate, the handler ran once', async () => {
+    const gate = latch()
+    const { port, runs } = await start(
+      async (run, res) => {
+        if (run === 1) await gate.opened
+        res.sendStatus(204)
+      },
+      { leaseMs: 3000 },
+    )
+    await hangUpWhileHandling(port, runs)
+    // The first handler is still running: a retry now must not run it a second time.
     expect((await deliver(port)).status).toBe(503)
     gate.open()
-    await new Promise((resolve) => setTimeout(resolve, 3100))
+    // Its 204 goes to a closed socket (Node emits no 'finish'), but the event was handled all the same.
+    await expect.poll(async () => (await deliver(port)).json?.outcome).toBe('duplicate')
+    expect(runs.get('entry-once')).toBe(1)
+  })
+
+  it('the client hangs up and the handler never answers → the lease is kept (503), then expires and the retry is processed', async () => {
+    const never = latch()
+    const { port, runs } = await start(
+      async (run, res) => {
+        if (run === 1) await never.opened
+        res.sendStatus(204)
+      },
+      { leaseMs: 1500 },
+    )
+    await hangUpWhileHandling(port, runs)
+    expect((await deliver(port)).status).toBe(503)
+    await new Promise((resolve) => setTimeout(resolve, 1600))
     expect((await deliver(port)).status).toBe(204)
     expect(runs.get('entry-once')).toBe(2)
+    never.open()
+  })
+
+  it('a store slow to complete → the answer waits for it, so a redelivery right after gets 200 duplicate', async () => {
+    const store = memoryStore()
+    const slow: IdempotencyStore = {
+      claim: (key, leaseMs, token) => store.claim(key, leaseMs, token),
+      complete: async (key, ttlMs, token) => {
+        await new Promise((resolve) => setTimeout(resolve, 300))
+        await store.complete(key, ttlMs, token)
+      },
+      release: (key, token) => store.release(key, token),
+    }
+    const { port, runs } = await start((_run, res) => res.sendStatus(204), { store: slow })
+    expect((await deliver(port)).status).toBe(204)
+    expect((await deliver(port)).json?.outcome).toBe('duplicate')
+    expect(runs.get('entry-once')).toBe(1)
   })
 
   it('different events are independent', async () => {
