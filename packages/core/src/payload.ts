@@ -11,16 +11,36 @@ export type Body = string | Uint8Array
  * object means a body parser ran before us: that is the receiver's bug, so it is PAYLOAD_NOT_RAW.
  */
 export function toBody(payload: unknown): Body {
-  if (typeof payload === 'string' || payload instanceof Uint8Array) return payload
-  // toString, not instanceof: an ArrayBuffer from another realm (a vm context, an iframe) is still raw.
-  if (Object.prototype.toString.call(payload) === '[object ArrayBuffer]')
-    return new Uint8Array(payload as ArrayBuffer)
-  if (ArrayBuffer.isView(payload))
-    return new Uint8Array(payload.buffer, payload.byteOffset, payload.byteLength)
-  return fail(
-    'PAYLOAD_NOT_RAW',
-    `payload is ${payload === null ? 'null' : typeof payload}, not the raw body`,
-    'pass the raw request body (string or bytes): parsed and re-serialised JSON no longer matches its signature; in Express mount the webhook route before any global express.json(), with express.raw({ type: "application/json" }) or a Ledgerly adapter',
+  if (typeof payload === 'string') return payload
+  let bytes: Uint8Array | undefined
+  try {
+    if (payload instanceof Uint8Array) bytes = payload
+    // toString, not instanceof: an ArrayBuffer from another realm (a vm context, an iframe) is still raw.
+    else if (Object.prototype.toString.call(payload) === '[object ArrayBuffer]')
+      bytes = new Uint8Array(payload as ArrayBuffer)
+    else if (ArrayBuffer.isView(payload))
+      bytes = new Uint8Array(payload.buffer, payload.byteOffset, payload.byteLength)
+    // A view over a transferred (detached) buffer reads as empty, but copying from it throws, late and
+    // differently per backend; so does a view past the end of a shrunk resizable buffer. Probe the empty
+    // ones: detached is the receiver's bug (500), out of bounds is an empty body.
+    if (bytes?.byteLength === 0) {
+      new Uint8Array(bytes.buffer) // throws when the buffer is detached
+      bytes = new Uint8Array(0)
+    }
+  } catch {
+    return fail(
+      'PAYLOAD_NOT_RAW',
+      "payload's buffer is detached (transferred): no bytes are left to verify",
+      'verify the body before handing its buffer to a worker or stream',
+    )
+  }
+  return (
+    bytes ??
+    fail(
+      'PAYLOAD_NOT_RAW',
+      `payload is ${payload === null ? 'null' : typeof payload}, not the raw body`,
+      'pass the raw request body (string or bytes): parsed and re-serialised JSON no longer matches its signature; in Express mount the webhook route before any global express.json(), with express.raw({ type: "application/json" }) or a Ledgerly adapter',
+    )
   )
 }
 

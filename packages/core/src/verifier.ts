@@ -177,7 +177,10 @@ export function createVerifierWith<Events extends EventMap = LedgerlyEvents, Key
    * make us parse or return bytes the signature never covered.
    */
   function keep(pending: Pending): Pending {
-    return typeof pending.body === 'string' ? pending : { body: pending.body.slice(), parts: pending.parts }
+    // new Uint8Array(body), not body.slice(): a Buffer's slice is a view of the same memory, not a copy.
+    return typeof pending.body === 'string'
+      ? pending
+      : { body: new Uint8Array(pending.body), parts: pending.parts }
   }
 
   // Each form prepares, computes the tags and hands both on, with no intermediate tuple: this is the

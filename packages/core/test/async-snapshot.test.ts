@@ -57,3 +57,26 @@ describe.each(backends)('%s backend, async forms (raw is %s)', (_name, backend, 
     expect(webhook.raw.byteLength).toBe(signedRaw ? bytes.byteLength : 0)
   })
 })
+
+describe.each(backends)('%s backend, async forms, a Node Buffer payload', (_name, backend, raw) => {
+  const verifier = verifierFor(backend as CryptoBackend<unknown>)
+
+  // Buffer#slice is a view of the same memory: a "copy" made with it still saw the caller's writes.
+  test('verify(Buffer), buffer overwritten before the await → the signed data', async () => {
+    const buffer = Buffer.from(signedText)
+    const pending = verifier.verify({ payload: buffer, headers })
+    buffer.write(forgedText)
+    const webhook = await pending
+    expect((webhook.data as unknown as { amount: number }).amount).toBe(100)
+    expect(new TextDecoder().decode(webhook.raw)).toBe(raw === 'a copy' ? signedText : forgedText)
+  })
+
+  test('verifySignature(Buffer), buffer overwritten before the await → raw as documented', async () => {
+    const buffer = Buffer.from(signedText)
+    const pending = verifier.verifySignature({ payload: buffer, headers })
+    buffer.fill(0x20)
+    expect(new TextDecoder().decode((await pending).raw)).toBe(
+      raw === 'a copy' ? signedText : ' '.repeat(signedText.length),
+    )
+  })
+})

@@ -70,13 +70,16 @@ console.log(verified.data.action);`
     expect(node.join('\n')).toContain('node:crypto')
   })
 
-  // The issue's target is 5 KB; today's figure is 8,675 B (noble's sha256 + hmac alone are 3,091 B; our code
+  // The issue's target is 5 KB; the figure was 8,675 B at the start of the eighth session (noble's sha256 + hmac alone are 3,091 B; our code
   // alone, noble left out, about 5,500 B; +67 B in the seventh session for the async copy that keeps what is
   // parsed equal to what was signed, and the exact-numeric-id check). This is a regression guard, reported in docs/benchmarks/core.md. It was
   // 8 KB until the 1 KiB verify work of 2026-11-23 (one-pass header parser, no promise hop on Node) added
   // ~160 B for a 2.5x faster signature check; the iterative __proto__ check (deeply nested valid JSON no
-  // longer overflows a reviver) added ~100 B. Raise it again only for a change worth its bytes.
-  test('default entry bundled and minified, noble included → ≤ 8.5 KB gzip (regression guard)', async () => {
+  // longer overflows a reviver) added ~100 B. Raise it again only for a change worth its bytes. Raised to
+  // 8.6 KB in the eighth session (8,773 B) for two fixes a fuzzing campaign found: the async web copy of a
+  // Node Buffer was a view (Buffer#slice), so a reused buffer could still change verified data; and a
+  // detached payload buffer left an unawaited rejection that took the process down (+98 B together).
+  test('default entry bundled and minified, noble included → ≤ 8.6 KB gzip (regression guard)', async () => {
     const result = await build({
       stdin: { contents: `export * from ${JSON.stringify(join(dist, 'index.js'))}`, resolveDir: packageDir },
       bundle: true,
@@ -87,6 +90,6 @@ console.log(verified.data.action);`
     })
     const bytes = gzipSync(result.outputFiles[0]!.contents, { level: 9 }).length
     console.log(`default entry: ${result.outputFiles[0]!.contents.length} B minified, ${bytes} B gzip`)
-    expect(bytes).toBeLessThanOrEqual(8.5 * 1024)
+    expect(bytes).toBeLessThanOrEqual(8.6 * 1024)
   })
 })
