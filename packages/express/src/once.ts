@@ -12,15 +12,14 @@ import { sendProblem } from './answer.js'
 const DUPLICATE_BODY = JSON.stringify({ outcome: 'duplicate' })
 
 /**
- * Marks the key done (`complete`) or frees it (`release`), then calls `then`. A failing store can only be
- * reported: the handler's answer stands either way.
+ * Marks the key done (`complete`) or frees it (`release`). The answer is sent already: a failing store can
+ * only be reported.
  */
 function settle(
   idempotency: ResolvedIdempotencyOptions,
   key: string,
   token: string,
   operation: StoreOperation,
-  then: () => void,
 ): void {
   const { store, ttlMs, onStoreError } = idempotency
   // Promise.resolve().then: a store method that throws synchronously is caught too.
@@ -33,17 +32,15 @@ function settle(
         // A throwing reporter must not become an unhandled rejection.
       }
     })
-    .then(then)
 }
 
-type End = (...args: unknown[]) => ServerResponse
-
 /**
- * Settles the claim when the handler ends its response, and sends that end only once the store has
- * answered, as `runOnce` does for the Hono and edge adapters. Reading the outcome from `'finish'` instead
- * missed every answer whose client had already hung up (a sender that timed out: Node then emits only
- * `'close'`), so a handler that had succeeded kept its lease and ran again once the lease expired; and a
- * redelivery arriving just after the answer found the key still in progress.
+ * Settles the claim when the handler ends its response: a 2xx completes it, anything else releases it.
+ * Reading the outcome from `'finish'` instead missed every answer whose client had already hung up (a
+ * sender that timed out: Node then emits only `'close'`), so a handler that had succeeded kept its lease
+ * and ran again once the lease expired. The real `end` runs first and at once, exactly as Express called
+ * it (holding it back until the store answered broke Express's own `headersSent` checks and turned a
+ * second `end()` into a crash); an `end` that throws (a bad chunk) releases the claim.
  */
 function settleOnEnd(
   res: ServerResponse,
@@ -51,16 +48,20 @@ function settleOnEnd(
   key: string,
   token: string,
 ): void {
-  const end = res.end as unknown as End
-  const endAfterSettling: End = function endAfterSettling(...args) {
-    res.end = end as unknown as ServerResponse['end'] // once: a second end() goes straight through
+  const end = res.end
+  res.end = function endAndSettle(this: ServerResponse, ...args: unknown[]) {
+    res.end = end // once: a second end() is Node's own
+    let ended: ServerResponse
+    try {
+      ended = (end as (...endArgs: unknown[]) => ServerResponse).apply(this, args)
+    } catch (error) {
+      settle(idempotency, key, token, 'release')
+      throw error
+    }
     const handled = res.statusCode >= 200 && res.statusCode < 300
-    settle(idempotency, key, token, handled ? 'complete' : 'release', function sendAnswer() {
-      end.apply(res, args)
-    })
-    return res
-  }
-  res.end = endAfterSettling as unknown as ServerResponse['end']
+    settle(idempotency, key, token, handled ? 'complete' : 'release')
+    return ended
+  } as ServerResponse['end']
 }
 
 /**
@@ -72,8 +73,9 @@ function settleOnEnd(
  *   drop the event for good);
  * - claimed → returns `true` (call `next()`); when the handler ends its response (`res.end()`, which
  *   `res.send()`, `res.json()` and `res.sendStatus()` call), a 2xx marks the key done for `ttlMs` and any
- *   other status releases it, so a later delivery is processed; the answer leaves once the store has
- *   answered. That holds when the client has already hung up, too.
+ *   other status releases it, so a later delivery is processed. That holds when the client has already
+ *   hung up, too. The answer is not held back for the store: a redelivery in the few milliseconds before
+ *   the store has recorded it gets 503 `IN_PROGRESS`, which the sender retries.
  *
  * A handler that never ends its response (it hangs, or the process dies) leaves the lease in place: the
  * lease expires after `leaseMs`, as after a crash, and the next retry is processed then.

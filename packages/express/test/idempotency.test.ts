@@ -222,7 +222,7 @@ describe.each(EXPRESS_VERSIONS)('$name', ({ express }) => {
     never.open()
   })
 
-  it('a store slow to complete → the answer waits for it, so a redelivery right after gets 200 duplicate', async () => {
+  it('a store slow to complete → the answer is not held back; a redelivery meanwhile gets 503, then duplicate', async () => {
     const store = memoryStore()
     const slow: IdempotencyStore = {
       claim: (key, leaseMs, token) => store.claim(key, leaseMs, token),
@@ -234,8 +234,62 @@ describe.each(EXPRESS_VERSIONS)('$name', ({ express }) => {
     }
     const { port, runs } = await start((_run, res) => res.sendStatus(204), { store: slow })
     expect((await deliver(port)).status).toBe(204)
-    expect((await deliver(port)).json?.outcome).toBe('duplicate')
+    const meanwhile = await deliver(port)
+    expect([meanwhile.status, meanwhile.json?.code]).toEqual([503, 'IN_PROGRESS'])
+    await expect.poll(async () => (await deliver(port)).json?.outcome).toBe('duplicate')
     expect(runs.get('entry-once')).toBe(1)
+  })
+
+  /**
+   * An app whose handler works on the real `res`, with Express's recommended error handler (an answer
+   * already sent is left alone), for the ways a handler can end its response.
+   */
+  async function startRaw(handler: (run: number, res: import('express').Response) => void) {
+    const runs = { count: 0 }
+    const app = express()
+    app.post(
+      '/webhooks',
+      ledgerlyWebhook({ secret: SECRET, now: clock, idempotency: { store: memoryStore() } }),
+      (_req, res) => handler(++runs.count, res),
+    )
+    app.use((_error: unknown, _req: unknown, res: import('express').Response, _next: unknown) => {
+      if (res.headersSent) return
+      res.status(500).json({ error: 'handler failed' })
+    })
+    server = await listen(app)
+    return { port: server.port, runs }
+  }
+
+  it('res.end("first") then res.end() → the client gets "first", the event is done', async () => {
+    const { port, runs } = await startRaw((_run, res) => {
+      res.end('first')
+      res.end()
+    })
+    const first = await deliver(port)
+    expect([first.status, first.text]).toEqual([200, 'first'])
+    await expect.poll(async () => (await deliver(port)).json?.outcome).toBe('duplicate')
+    expect(runs.count).toBe(1)
+  })
+
+  it('res.json() then a throw → the 200 already sent stands (headersSent), the event is done', async () => {
+    const { port, runs } = await startRaw((_run, res) => {
+      res.json({ ok: true })
+      throw new Error('after the answer')
+    })
+    const first = await deliver(port)
+    expect([first.status, first.json]).toEqual([200, { ok: true }])
+    await expect.poll(async () => (await deliver(port)).json?.outcome).toBe('duplicate')
+    expect(runs.count).toBe(1)
+  })
+
+  it('res.end(<a number>) throws → Express answers 500, the claim is released: the retry runs the handler', async () => {
+    const { port, runs } = await startRaw((run, res) => {
+      if (run === 1) (res.end as (chunk: unknown) => void)(123)
+      else res.sendStatus(204)
+    })
+    expect((await deliver(port)).status).toBe(500)
+    await expect.poll(async () => (await deliver(port)).status).toBe(204)
+    expect(runs.count).toBe(2)
   })
 
   it('different events are independent', async () => {
