@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { delimiter, dirname, join } from 'node:path'
 import { buildCore } from './lib/build-core.mjs'
+import { loadVectors } from './lib/load-vectors.mjs'
 import { packageDir, tmpDir } from './lib/paths.mjs'
 
 const require = createRequire(import.meta.url)
@@ -32,13 +33,30 @@ function node22() {
 
 const HOST = hostNode()
 
+// How many cases each runner must report (passed + failed), from the files: a runner that skipped a file,
+// a form or the primitives would otherwise pass on whatever it did run.
+const { documents, primitives } = loadVectors()
+const V = documents.reduce((sum, document) => sum + document.cases.length, 0)
+const H = primitives.cases.length
+/** Node, Bun, Deno: both builds, sync and async (4 forms); RFC 4231 with Web Crypto and node:crypto. */
+const BOTH_BUILDS = 4 * V + 2 * H
+/** Bundled web build: noble sync, Web Crypto async, async with subtle hidden; RFC 4231 with Web Crypto. */
+const WEB_BUILD = 3 * V + H
+/** A reference verifier in another language: every case once, RFC 4231 with its own HMAC. */
+const REFERENCE = V + H
+
 const STEPS = [
   { name: 'schema (ajv)', command: [HOST, script('validate.mjs')] },
   // --no-build: the core was built just before the steps (buildCore below).
   { name: 'drift (generator)', command: [HOST, script('generate.mjs'), '--check', '--no-build'] },
-  { name: 'node (host)', command: [HOST, script('runners/js-runtime.mjs')] },
-  { name: 'node 22 (npm node)', command: () => [node22(), script('runners/js-runtime.mjs')], major: 'v22.' },
-  { name: 'bun', command: [bin('bun'), script('runners/js-runtime.mjs')] },
+  { name: 'node (host)', command: [HOST, script('runners/js-runtime.mjs')], cases: BOTH_BUILDS },
+  {
+    name: 'node 22 (npm node)',
+    command: () => [node22(), script('runners/js-runtime.mjs')],
+    major: 'v22.',
+    cases: BOTH_BUILDS,
+  },
+  { name: 'bun', command: [bin('bun'), script('runners/js-runtime.mjs')], cases: BOTH_BUILDS },
   {
     name: 'deno',
     command: [
@@ -49,13 +67,22 @@ const STEPS = [
       '--allow-env',
       script('runners/js-runtime.mjs'),
     ],
+    cases: BOTH_BUILDS,
   },
-  { name: 'workerd', command: [HOST, script('runners/workerd.mjs')] },
-  { name: 'edge-runtime', command: [HOST, script('runners/edge-runtime.mjs')] },
-  { name: 'chromium', command: [HOST, script('runners/chromium.mjs')] },
-  { name: 'firefox', command: [HOST, script('runners/firefox.mjs')] },
-  { name: 'python (reference)', command: ['python3', join(packageDir, 'python', 'verify_vectors.py')] },
-  { name: 'php (reference)', command: ['php', join(packageDir, 'php', 'verify_vectors.php')] },
+  { name: 'workerd', command: [HOST, script('runners/workerd.mjs')], cases: WEB_BUILD },
+  { name: 'edge-runtime', command: [HOST, script('runners/edge-runtime.mjs')], cases: WEB_BUILD },
+  { name: 'chromium', command: [HOST, script('runners/chromium.mjs')], cases: WEB_BUILD },
+  { name: 'firefox', command: [HOST, script('runners/firefox.mjs')], cases: WEB_BUILD },
+  {
+    name: 'python (reference)',
+    command: ['python3', join(packageDir, 'python', 'verify_vectors.py')],
+    cases: REFERENCE,
+  },
+  {
+    name: 'php (reference)',
+    command: ['php', join(packageDir, 'php', 'verify_vectors.php')],
+    cases: REFERENCE,
+  },
 ]
 
 const COUNTS = /^(?:\w+: )?(\d+) passed, (\d+) failed$/
@@ -93,6 +120,8 @@ function run(step) {
   else if (result.status !== 0) problem = `exit code ${result.status ?? result.signal}`
   else if (!counts) problem = 'printed no "N passed, N failed" line'
   else if (Number(counts[1]) === 0) problem = 'ran no case'
+  else if (step.cases !== undefined && Number(counts[1]) + Number(counts[2]) !== step.cases)
+    problem = `ran ${Number(counts[1]) + Number(counts[2])} cases, expected ${step.cases}`
   else if (step.major && !rows.some((row) => row.includes(step.major))) problem = `not running ${step.major}x`
   return {
     ...step,
