@@ -12,6 +12,7 @@ import { createHmac } from 'node:crypto'
 import { gzipSync } from 'node:zlib'
 import {
   BODY,
+  GUIDE_STATUS,
   type HeaderPairs,
   hmacHex,
   NOW_MS,
@@ -143,16 +144,7 @@ interface Seen {
 
 // GUIDE §2 "Error codes", and the adapters' own codes (FORBIDDEN_SOURCE, IN_PROGRESS, INTERNAL_ERROR).
 const STATUS: Record<string, number> = {
-  MISSING_SIGNATURE: 400,
-  MALFORMED_SIGNATURE: 400,
-  MISSING_TIMESTAMP: 400,
-  MALFORMED_TIMESTAMP: 400,
-  TIMESTAMP_TOO_OLD: 401,
-  TIMESTAMP_TOO_NEW: 401,
-  SIGNATURE_MISMATCH: 401,
-  PAYLOAD_TOO_LARGE: 413,
-  INVALID_PAYLOAD: 400,
-  PAYLOAD_NOT_RAW: 500,
+  ...GUIDE_STATUS,
   FORBIDDEN_SOURCE: 403,
   INTERNAL_ERROR: 500,
   IN_PROGRESS: 503,
