@@ -82,6 +82,9 @@ export function createSignedDispatcher(options: SignedDispatcherOptions): Signed
     'application/json',
   ]
 
+  /** Set once close() has reported attempts as interrupted: whatever they return afterwards is dropped. */
+  let cutOff = false
+
   async function handleJob(job: DeliveryJob): Promise<void> {
     if (job.endpoint !== endpoint) {
       throw new Error(`dispatcher: job ${job.id} is for another endpoint; give each endpoint its own queue`)
@@ -122,6 +125,9 @@ export function createSignedDispatcher(options: SignedDispatcherOptions): Signed
       maxResponseBytes: resolved.maxResponseBytes,
       deadlines,
     })
+    // close() already reported this attempt as interrupted: its outcome is not recorded, no hook fires and
+    // no retry is queued, so the report stays true for whoever re-sends interrupted deliveries.
+    if (cutOff) return
     const record: AttemptRecord = {
       attempt: job.attempt,
       startedAt,
@@ -217,7 +223,8 @@ export function createSignedDispatcher(options: SignedDispatcherOptions): Signed
       // Idempotent: a second close() gets the first one's report instead of closing the agent again.
       closing ??= (async function closeOnce() {
         const report = await queue.close(closeOptions)
-        if (ownsAgent) await (report.interrupted.length > 0 ? agent.destroy() : agent.close())
+        cutOff = report.interrupted.length > 0
+        if (ownsAgent) await (cutOff ? agent.destroy() : agent.close())
         return report
       })()
       return closing
