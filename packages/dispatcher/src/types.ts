@@ -45,7 +45,10 @@ export type DeliveryErrorCode =
   | 'CLIENT_ERROR'
   /** 3xx: redirects are never followed. Permanent unless listed in `retryStatuses`. */
   | 'REDIRECT'
-  /** A status outside 2xx–5xx (600–999; 1xx interim answers are skipped, not counted). Permanent. */
+  /**
+   * A status outside 2xx–5xx (600–999). Interim 102/103 answers are skipped; an unsolicited 100 or 101
+   * closes the connection in undici and is a `NETWORK_ERROR`. Permanent.
+   */
   | 'UNEXPECTED_STATUS'
   /**
    * Nothing was sent: the attempt could not be signed, because the `now` clock threw or gave no valid unix
