@@ -13,7 +13,11 @@ export interface DeliveryLog {
 
 /** The writable log the dispatcher keeps; bounded so a long-running sender does not grow without end. */
 export interface WritableDeliveryLog extends DeliveryLog {
-  open(deliveryId: string, event: string, endpoint: string): DeliveryRecord
+  /**
+   * The record of `deliveryId`, made when new. `firstAttempt`: the delivery is being sent anew (attempt 1),
+   * so a finished record of the same id is replaced by a fresh `pending` one.
+   */
+  open(deliveryId: string, event: string, endpoint: string, firstAttempt?: boolean): DeliveryRecord
   add(record: DeliveryRecord, attempt: AttemptRecord): void
 }
 
@@ -46,12 +50,14 @@ export function createDeliveryLog(limit: number): WritableDeliveryLog {
   return {
     get: (deliveryId) => pending.get(deliveryId) ?? finished.get(deliveryId),
     all: () => [...finished.values(), ...pending.values()],
-    open(deliveryId, event, endpoint) {
+    open(deliveryId, event, endpoint, firstAttempt = false) {
       const existing = pending.get(deliveryId) ?? finished.get(deliveryId)
-      if (existing) {
+      if (existing && !(firstAttempt && existing.state !== 'pending')) {
         touch(existing)
         return existing
       }
+      // A finished delivery dispatched again with the same id is a new delivery: a fresh record.
+      if (existing) finished.delete(deliveryId)
       const record: DeliveryRecord = { deliveryId, event, endpoint, state: 'pending', attempts: [] }
       if (limit === 0) return record
       pending.set(deliveryId, record)

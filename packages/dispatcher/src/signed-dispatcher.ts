@@ -89,7 +89,7 @@ export function createSignedDispatcher(options: SignedDispatcherOptions): Signed
     if (job.endpoint !== endpoint) {
       throw new Error(`dispatcher: job ${job.id} is for another endpoint; give each endpoint its own queue`)
     }
-    const delivery = log.open(job.deliveryId, job.event, job.endpoint)
+    const delivery = log.open(job.deliveryId, job.event, job.endpoint, job.attempt === 1)
     if (hooks.has('attempt')) hooks.emit('attempt', { delivery, attempt: job.attempt })
     const { signedAt, headers: signature, fault } = signAttempt(job.body)
     if (fault !== undefined) {

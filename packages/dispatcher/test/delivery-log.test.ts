@@ -127,3 +127,22 @@ describe('createDeliveryLog against the documented rule', () => {
     )
   })
 })
+
+describe('open(id, …, firstAttempt)', () => {
+  it.each([
+    ['delivered', true, 'a fresh pending record'],
+    ['failed', true, 'a fresh pending record'],
+    ['failed', false, 'the same finished record (a later attempt of it)'],
+  ] as const)('a %s delivery opened with firstAttempt %s → %s', (outcome, firstAttempt, _expected) => {
+    const log = createDeliveryLog(10)
+    const old = log.open('again', 'e', 'u', true)
+    log.add(old, attempt(1, outcome))
+    const reopened = log.open('again', 'e', 'u', firstAttempt)
+    if (firstAttempt) {
+      expect(reopened).not.toBe(old)
+      expect([reopened.state, reopened.attempts]).toEqual(['pending', []])
+      expect(log.get('again')).toBe(reopened)
+      expect(log.all()).toEqual([reopened])
+    } else expect(reopened).toBe(old)
+  })
+})
