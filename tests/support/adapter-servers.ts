@@ -5,7 +5,7 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
-import { fetchRequestOf, writeResponse } from '@ledgerly/test-support/fetch-bridge'
+import { answerWithFetch } from '@ledgerly/test-support/fetch-bridge'
 import type { AdapterOptions } from '@ledgerly/webhooks/http'
 import type { IdempotencyOptions } from '@ledgerly/webhooks/idempotency'
 import { withLedgerlyWebhook } from '@ledgerly/webhooks-edge'
@@ -171,9 +171,7 @@ function startEdge(routes: readonly RouteSpec[], probe: HandlerProbe): Promise<R
     // The peer address in Deno's `info` shape, which the edge adapter's default getClientIp reads: the
     // three adapters get identical options (no getClientIp), each finding the TCP peer itself.
     const info = { remoteAddr: { hostname: req.socket.remoteAddress } }
-    handle(fetchRequestOf(req, port), info)
-      .then((response) => writeResponse(response, res))
-      .catch(() => res.destroy())
+    answerWithFetch(req, res, port, (request) => handle(request, info))
   })
   server.listen(0, '127.0.0.1')
   return listening(server, 'edge')

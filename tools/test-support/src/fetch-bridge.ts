@@ -39,3 +39,31 @@ export async function writeResponse(response: Response, res: ServerResponse): Pr
   res.writeHead(response.status, Object.fromEntries(response.headers))
   res.end(body)
 }
+
+/**
+ * Answers a Node request with a Fetch handler: the request converted, the response written back. A request
+ * Fetch cannot represent (a TRACE, an absolute-form target) gets a bare 400, as a platform would answer it
+ * before any handler; a handler that rejects (or a body that fails) gets the connection destroyed.
+ *
+ * @example
+ * ```ts
+ * const server = createServer((req, res) => answerWithFetch(req, res, port, (request) => handle(request)))
+ * ```
+ */
+export function answerWithFetch(
+  req: IncomingMessage,
+  res: ServerResponse,
+  port: number,
+  handle: (request: Request) => Promise<Response>,
+): void {
+  let request: Request
+  try {
+    request = fetchRequestOf(req, port)
+  } catch {
+    res.writeHead(400).end()
+    return
+  }
+  handle(request)
+    .then((response) => writeResponse(response, res))
+    .catch(() => res.destroy())
+}

@@ -3,7 +3,7 @@
 // the request body on the handler's behalf. Used in-process by tests, and by runtimes/node.ts in a child.
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { fetchRequestOf, writeResponse } from '@ledgerly/test-support/fetch-bridge'
+import { answerWithFetch } from '@ledgerly/test-support/fetch-bridge'
 
 export type FetchHandler = (request: Request) => Promise<Response>
 
@@ -11,9 +11,7 @@ export type FetchHandler = (request: Request) => Promise<Response>
 export function bridgeServer(handle: FetchHandler): Server {
   const server = createServer(function bridge(req, res) {
     const { port } = server.address() as AddressInfo
-    handle(fetchRequestOf(req, port))
-      .then((response) => writeResponse(response, res))
-      .catch(() => res.destroy())
+    answerWithFetch(req, res, port, handle)
   })
   return server
 }
