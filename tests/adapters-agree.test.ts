@@ -520,32 +520,24 @@ const METHOD_ROWS: Row[] = [
   }),
   // Routing: the same path spelled differently. Express's router is case-insensitive and non-strict by
   // default; Hono's and the bridge's match the path exactly.
-  row('POST to the path with a trailing slash', {
-    path: '/webhooks/',
-    headers: signed(BODY),
-    body: BODY,
-    expect: notFound(),
-    only: {
-      ...NO_ROUTE,
-      express: {
-        seen: handled(),
-        why: "Express's router is non-strict by default (`strict: false`): /webhooks/ matches /webhooks",
-      },
-    },
-  }),
-  row('POST to the path in upper case', {
-    path: '/WEBHOOKS',
-    headers: signed(BODY),
-    body: BODY,
-    expect: notFound(),
-    only: {
-      ...NO_ROUTE,
-      express: {
-        seen: handled(),
-        why: "Express's router is case-insensitive by default (`caseSensitive: false`)",
-      },
-    },
-  }),
+  ...(
+    [
+      [
+        'with a trailing slash',
+        '/webhooks/',
+        'non-strict by default (`strict: false`): /webhooks/ matches /webhooks',
+      ],
+      ['in upper case', '/WEBHOOKS', 'case-insensitive by default (`caseSensitive: false`)'],
+    ] as const
+  ).map(([spelling, path, rule]) =>
+    row(`POST to the path ${spelling}`, {
+      path,
+      headers: signed(BODY),
+      body: BODY,
+      expect: notFound(),
+      only: { ...NO_ROUTE, express: { seen: handled(), why: `Express's router is ${rule}` } },
+    }),
+  ),
   row('POST with a query string', {
     path: '/webhooks?source=ledgerly',
     headers: signed(BODY),

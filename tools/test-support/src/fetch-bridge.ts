@@ -1,18 +1,11 @@
-// The two halves of a minimal node:http → Fetch bridge, as tests need it to serve a Fetch handler (the edge
-// adapter) from a real Node server: the Node request as a Fetch `Request` (its stream as the body, nothing
-// read or drained on the handler's behalf), and a Fetch `Response` written back whole.
+// A minimal node:http → Fetch bridge, as tests need it to serve a Fetch handler (the edge adapter) from a
+// real Node server: the Node request as a Fetch `Request` (its stream as the body, nothing read or drained
+// on the handler's behalf), and the Fetch `Response` written back whole.
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { Readable } from 'node:stream'
 
-/**
- * The Fetch `Request` for a Node request on `127.0.0.1:port`, its headers in wire order (repeats kept).
- *
- * @example
- * ```ts
- * createServer((req, res) => handle(fetchRequestOf(req, port)).then((response) => writeResponse(response, res)))
- * ```
- */
-export function fetchRequestOf(req: IncomingMessage, port: number): Request {
+/** The Fetch `Request` for a Node request on `127.0.0.1:port`, its headers in wire order (repeats kept). */
+function fetchRequestOf(req: IncomingMessage, port: number): Request {
   const headers = new Headers()
   for (let i = 0; i < req.rawHeaders.length; i += 2)
     headers.append(req.rawHeaders[i]!, req.rawHeaders[i + 1]!)
@@ -26,15 +19,8 @@ export function fetchRequestOf(req: IncomingMessage, port: number): Request {
   } as RequestInit)
 }
 
-/**
- * Writes a Fetch `Response` to a Node response: status, headers, then the whole body.
- *
- * @example
- * ```ts
- * await writeResponse(new Response(null, { status: 204 }), res)
- * ```
- */
-export async function writeResponse(response: Response, res: ServerResponse): Promise<void> {
+/** Writes a Fetch `Response` to a Node response: status, headers, then the whole body. */
+async function writeResponse(response: Response, res: ServerResponse): Promise<void> {
   const body = new Uint8Array(await response.arrayBuffer())
   res.writeHead(response.status, Object.fromEntries(response.headers))
   res.end(body)
